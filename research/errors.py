@@ -106,5 +106,13 @@ class ReportError(ResearchError):
 
 def suggest(value: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the nearest choice, or an empty string."""
-    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    options = list(dict.fromkeys(str(c) for c in choices))
+    scored = [
+        (difflib.SequenceMatcher(None, str(value), c).ratio(), -i, c) for i, c in enumerate(options)
+    ]
+    value = str(value)
+    scored = [
+        s for s in scored if s[0] >= 0.6 or (len(value) >= 4 and s[2].startswith(value.rstrip("s")))
+    ]
+    # Ties go to the earlier choice (difflib alone prefers the alphabetically larger one).
+    return f"; did you mean {max(scored)[2]!r}?" if scored else ""

@@ -91,16 +91,41 @@ _CHANNELS = [
 _SPEND_MEDIAN = [90.0, 120.0, 70.0, 150.0, 1400.0]
 
 _OPEN_IMPROVE = [
-    ["Show the carbon saving of each item", "Plastic-free packaging every time",
-     "More unique vintage drops", "A community board for styling ideas", "Repair tips with orders"],
-    ["Cheaper postage", "More price-drop alerts", "Bigger discounts on bundles",
-     "Honest condition grades", "A loyalty scheme with real savings"],
-    ["A phone number that a real person answers", "Larger text on the website",
-     "Free returns by post office", "Better descriptions of the fabric", "Delivery to rural addresses"],
-    ["Measurements on every single listing", "Photos on different body types",
-     "Size filters that actually work", "More sizes above 20", "Easy returns when it doesn't fit"],
-    ["Early access to new stock", "Bulk discounts for trade buyers", "Faster dispatch",
-     "Saved searches that alert me instantly", "Authenticity checks on branded items"],
+    [
+        "Show the carbon saving of each item",
+        "Plastic-free packaging every time",
+        "More unique vintage drops",
+        "A community board for styling ideas",
+        "Repair tips with orders",
+    ],
+    [
+        "Cheaper postage",
+        "More price-drop alerts",
+        "Bigger discounts on bundles",
+        "Honest condition grades",
+        "A loyalty scheme with real savings",
+    ],
+    [
+        "A phone number that a real person answers",
+        "Larger text on the website",
+        "Free returns by post office",
+        "Better descriptions of the fabric",
+        "Delivery to rural addresses",
+    ],
+    [
+        "Measurements on every single listing",
+        "Photos on different body types",
+        "Size filters that actually work",
+        "More sizes above 20",
+        "Easy returns when it doesn't fit",
+    ],
+    [
+        "Early access to new stock",
+        "Bulk discounts for trade buyers",
+        "Faster dispatch",
+        "Saved searches that alert me instantly",
+        "Authenticity checks on branded items",
+    ],
 ]
 _OPEN_LAST = [
     "A 90s denim jacket, because it was one of a kind",
@@ -256,9 +281,7 @@ def simulate_study(
         answers[item.id] = cat.astype(int)
         rows[item.id] = opts
     # Speeders answer at random; straight-liners give one answer to every statement of a grid.
-    grid_items = {
-        b.id: [i.id for i in b.items if i.id in answers] for b in q.blocks if b.randomize
-    }
+    grid_items = {b.id: [i.id for i in b.items if i.id in answers] for b in q.blocks if b.randomize}
     for i in np.flatnonzero(fault == "speeder"):
         for item_id in answers:
             answers[item_id][i] = rng.integers(0, 5)
@@ -328,8 +351,7 @@ def simulate_study(
             col = [f"{v:.0f}" for v in np.exp(np.log(med) + rng.normal(0, 0.6, n))]
         elif item.id == "open_improve":
             col = [
-                _OPEN_IMPROVE[s][rng.integers(0, 5)] if rng.uniform() < 0.6 else ""
-                for s in seg_idx
+                _OPEN_IMPROVE[s][rng.integers(0, 5)] if rng.uniform() < 0.6 else "" for s in seg_idx
             ]
         elif item.type == "text":
             col = [_OPEN_LAST[s] if rng.uniform() < 0.35 else "" for s in seg_idx]

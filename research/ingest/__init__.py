@@ -2,8 +2,8 @@
 
 from .importer import import_responses
 from .mapping import map_columns, normalise_text
-from .qualtrics import QualtricsMeta, read_qualtrics
 from .quality import QualityRules, flag_respondents
+from .qualtrics import QualtricsMeta, read_qualtrics
 from .recode import recode_item, reverse_key
 from .survey import SurveyData
 

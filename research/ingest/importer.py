@@ -10,8 +10,8 @@ import pandas as pd
 from ..errors import InputFileError
 from ..questionnaire import Questionnaire
 from .mapping import PERSONAL_COLUMNS, map_columns
-from .qualtrics import read_qualtrics
 from .quality import QualityRules, flag_respondents
+from .qualtrics import read_qualtrics
 from .recode import recode_item, reverse_key
 from .survey import SurveyData
 

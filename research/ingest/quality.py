@@ -78,7 +78,9 @@ def flag_respondents(
 
     if rules.incomplete and "finished" in paradata:
         bad = paradata["finished"] == False  # noqa: E712 - NaN (unknown) is not a failure
-        failures["incomplete"] = empty.where(~bad, "progress " + paradata["progress"].astype(str) + "%")
+        failures["incomplete"] = empty.where(
+            ~bad, "progress " + paradata["progress"].astype(str) + "%"
+        )
 
     dup = respondent_ids.duplicated(keep="first") & respondent_ids.ne("")
     failures["duplicate_id"] = empty.where(~dup, "id already seen in an earlier row")
@@ -140,4 +142,3 @@ def flag_respondents(
             detail += "; also " + ", ".join(failed[1:])
         rows.append((respondent_ids.iloc[pos], first, detail))
     return pd.DataFrame(rows, columns=["respondent_id", "reason", "detail"], dtype=object)
-

@@ -89,7 +89,9 @@ def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, QualtricsMeta]:
     two-row format with a byte-order mark.
     """
     text, encoding = read_text(path)
-    delimiter = "\t" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else ","
+    delimiter = (
+        "\t" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else ","
+    )
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if len(rows) < 2:
@@ -103,9 +105,11 @@ def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, QualtricsMeta]:
     layout = "3-row" if any(_IMPORT_ID.match(c or "") for c in third) else "legacy"
     n_header = 3 if layout == "3-row" else 2
     texts = rows[1] + [""] * (len(names) - len(rows[1]))
-    import_ids = [
-        (m.group(1) if (m := _IMPORT_ID.match(c or "")) else "") for c in third
-    ] if layout == "3-row" else [""] * len(names)
+    import_ids = (
+        [(m.group(1) if (m := _IMPORT_ID.match(c or "")) else "") for c in third]
+        if layout == "3-row"
+        else [""] * len(names)
+    )
     import_ids += [""] * (len(names) - len(import_ids))
     unique = _dedupe(names)
     body = []
@@ -133,4 +137,3 @@ def _dedupe(names: list[str]) -> list[str]:
             seen[n] = 0
             out.append(n)
     return out
-

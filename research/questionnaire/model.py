@@ -16,6 +16,7 @@ from .scales import LIBRARY_SCALES
 __all__ = [
     "BASES",
     "ITEM_TYPES",
+    "SCALE_TYPES",
     "Choice",
     "Scale",
     "Construct",

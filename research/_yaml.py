@@ -1,0 +1,88 @@
+"""YAML files validated by pydantic, with errors that name the file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputFileError, ResearchError, suggest
+
+__all__ = ["read_yaml", "parse_yaml", "validate_yaml", "line_of"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
+    """Map each key path (as pydantic reports it) to the 1-based line it starts on."""
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            _line_index(value, sub, out)
+            out[sub] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _line_index(value, path + (i,), out)
+    return out
+
+
+def line_of(lines: dict, loc: Sequence) -> int | None:
+    """The line of `loc`, or of its nearest enclosing key."""
+    loc = tuple(loc)
+    while loc not in lines and loc:
+        loc = loc[:-1]
+    return lines.get(loc)
+
+
+def read_yaml(path: str | Path, what: str, error: type[ResearchError]) -> str:
+    """Read a YAML file's text, or raise InputFileError naming it."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError(f"{what} file does not exist", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read {what} file: {exc}", path=path) from None
+
+
+def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple[dict, dict]:
+    """Parse YAML text into a mapping and a key-path -> line index."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(
+            f"not valid YAML: {problem}", path=path, line=None if mark is None else mark.line + 1
+        ) from None
+    if not isinstance(data, dict):
+        raise error("expected a YAML mapping at the top level", path=path, line=1)
+    return data, _line_index(node)
+
+
+def _literal_values(expected: str) -> list[str]:
+    return [v.strip().strip("'") for v in expected.replace(" or ", ",").split(",") if v.strip()]
+
+
+def validate_yaml(
+    model: type[M], data: dict, lines: dict, path: str | Path, error: type[ResearchError]
+) -> M:
+    """Validate `data` with pydantic, turning the first error into `error` at its line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        field = ".".join(str(p) for p in loc) or "top level"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}"
+        elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):
+            msg += suggest(str(err.get("input")), _literal_values(err["ctx"]["expected"]))
+        raise error(f"{field}: {msg}", path=path, line=line_of(lines, loc)) from None

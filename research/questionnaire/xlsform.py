@@ -1,0 +1,334 @@
+"""Render a questionnaire as an XLSForm for ODK Collect, Enketo, KoboToolbox and similar tools.
+
+The workbook has the three standard sheets (https://xlsform.org):
+
+``survey``
+    One ``begin group``/``end group`` pair per block (name = block id, label = block title),
+    preceded by a ``note`` with the questionnaire's intro text. Blocks made only of Likert and
+    importance items are grids and get ``appearance: field-list`` so they show on one screen;
+    their items get ``appearance: likert``. Item types map as follows:
+
+    =========================  ================================================
+    questionnaire              XLSForm
+    =========================  ================================================
+    likert, importance, single ``select_one <list>``
+    multi                      ``select_multiple <list>``
+    ranking                    ``rank <list>``
+    numeric                    ``integer`` when every given bound is a whole
+                               number, else ``decimal``; ``constraint`` from
+                               ``min``/``max`` and the unit as ``hint``
+    text                       ``text``
+    =========================  ================================================
+
+    Two extra columns carry the codebook: ``construct`` and ``reverse`` (``yes``/``no`` for
+    items with a construct or reverse keying). Reverse-keyed items are asked as written; the
+    importer reverses their codes. Attention checks are ordinary ``select_one`` items.
+    XLSForm tools ignore extra columns (pyxform accepts them without warnings).
+
+``choices``
+    One list per scale (``list_name`` = scale id) and one per item with its own choices
+    (``list_name`` = item id). A choice's ``name`` is its numeric code, so exported data are
+    the codes the importer expects, and ``label`` is what respondents see.
+
+``settings``
+    ``form_title``, ``form_id`` (questionnaire id with ``-`` replaced by ``_``), ``version``
+    and ``default_language`` (the questionnaire's language, which the untranslated ``label``
+    column is written in).
+
+Randomised blocks: XLSForm's ``randomize=true`` parameter only shuffles the *choices* of a
+select or rank question; ODK cannot randomise the order of questions in a group, and pyxform
+silently drops the parameter on a ``begin group`` row. So a block with ``randomize: true`` is
+rendered in questionnaire order, with a ``comment`` on its ``begin group`` row saying the order
+should be randomised in the survey platform. Answer options are never shuffled: scales keep
+their order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import QuestionnaireError, ReportError
+from .model import SCALE_TYPES, Item, Questionnaire
+
+__all__ = ["SURVEY_COLUMNS", "CHOICES_COLUMNS", "SETTINGS_COLUMNS", "to_xlsform", "write_xlsform"]
+
+#: Columns of the ``survey`` sheet, in order (the last three are extra, codebook-only columns).
+SURVEY_COLUMNS = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "appearance",
+    "constraint",
+    "constraint_message",
+    "construct",
+    "reverse",
+    "comment",
+)
+#: Columns of the ``choices`` sheet.
+CHOICES_COLUMNS = ("list_name", "name", "label")
+#: Columns of the ``settings`` sheet.
+SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language")
+
+_SELECT = {
+    "likert": "select_one",
+    "importance": "select_one",
+    "single": "select_one",
+    "multi": "select_multiple",
+    "ranking": "rank",
+}
+_RANDOMIZE_COMMENT = (
+    "Randomise the order of these items in the survey platform: XLSForm cannot randomise "
+    "question order."
+)
+#: Timestamp written into every workbook so that the same questionnaire gives the same bytes.
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _numeric_row(item: Item) -> dict[str, str]:
+    bounds = [b for b in (item.min, item.max) if b is not None]
+    whole = bool(bounds) and all(float(b).is_integer() for b in bounds)
+    row = {"type": "integer" if whole else "decimal"}
+    if item.min is not None and item.max is not None:
+        row["constraint"] = f". >= {_number(item.min)} and . <= {_number(item.max)}"
+        row["constraint_message"] = (
+            f"Enter a number from {_number(item.min)} to {_number(item.max)}."
+        )
+    elif item.min is not None:
+        row["constraint"] = f". >= {_number(item.min)}"
+        row["constraint_message"] = f"Enter a number of at least {_number(item.min)}."
+    elif item.max is not None:
+        row["constraint"] = f". <= {_number(item.max)}"
+        row["constraint_message"] = f"Enter a number no greater than {_number(item.max)}."
+    if item.unit:
+        row["hint"] = f"In {item.unit}."
+    return row
+
+
+def _list_names(q: Questionnaire) -> dict[str, str]:
+    """Item id -> choice list name for every select and rank item.
+
+    Scale items share the list named after their scale; items with their own choices get a list
+    named after the item (suffixed with ``_choices`` in the unlikely case that an item id is
+    also the id of a scale in use).
+    """
+    scale_lists = {
+        item.scale_id for item in q.items if item.type in _SELECT and item.choices is None
+    }
+    out: dict[str, str] = {}
+    for item in q.items:
+        if item.type not in _SELECT:
+            continue
+        if item.choices is None:
+            out[item.id] = str(item.scale_id)
+        else:
+            out[item.id] = f"{item.id}_choices" if item.id in scale_lists else item.id
+    return out
+
+
+def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    if q.intro.strip():
+        block_ids = {b.id for b in q.blocks}
+        name = "intro"
+        while name in block_ids:
+            name = f"{name}_note"
+        rows.append({"type": "note", "name": name, "label": " ".join(q.intro.split())})
+    for block in q.blocks:
+        grid = all(item.type in SCALE_TYPES for item in block.items)
+        begin = {"type": "begin group", "name": block.id, "label": block.title}
+        if grid:
+            begin["appearance"] = "field-list"
+        if block.randomize:
+            begin["comment"] = _RANDOMIZE_COMMENT
+        rows.append(begin)
+        for item in block.items:
+            row: dict[str, str] = {"name": item.id, "label": item.text}
+            if item.type in _SELECT:
+                row["type"] = f"{_SELECT[item.type]} {lists[item.id]}"
+                if item.type in SCALE_TYPES:
+                    row["appearance"] = "likert"
+            elif item.type == "numeric":
+                row.update(_numeric_row(item))
+            else:
+                row["type"] = "text"
+            if item.required:
+                row["required"] = "yes"
+            if item.construct:
+                row["construct"] = item.construct
+            if item.construct or item.reverse:
+                row["reverse"] = "yes" if item.reverse else "no"
+            rows.append(row)
+        rows.append({"type": "end group", "name": block.id})
+    return rows
+
+
+def _choices(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    done: set[str] = set()
+    for item in q.items:
+        list_name = lists.get(item.id)
+        if list_name is None or list_name in done:
+            continue
+        done.add(list_name)
+        try:
+            options = q.options(item)
+        except KeyError:
+            raise QuestionnaireError(
+                f"item {item.id!r}: scale {item.scale_id!r} is not defined"
+            ) from None
+        rows.extend(
+            {"list_name": list_name, "name": str(c.code), "label": c.label} for c in options
+        )
+    return rows
+
+
+def _frame(rows: list[dict[str, str]], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [[row.get(col, "") for col in columns] for row in rows], columns=list(columns), dtype=object
+    )
+
+
+def to_xlsform(q: Questionnaire) -> dict[str, pd.DataFrame]:
+    """Render a questionnaire as the sheets of an XLSForm.
+
+    Parameters
+    ----------
+    q : Questionnaire
+        A validated questionnaire (see :func:`research.questionnaire.load_questionnaire`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"survey"``, ``"choices"`` and ``"settings"`` in that order. Every cell is a string;
+        an empty string means an empty cell. The columns are :data:`SURVEY_COLUMNS`,
+        :data:`CHOICES_COLUMNS` and :data:`SETTINGS_COLUMNS`.
+
+    Raises
+    ------
+    QuestionnaireError
+        An item refers to a scale that neither the questionnaire nor the library defines
+        (only possible for a questionnaire built in code rather than loaded from YAML), or two
+        blocks share an id.
+
+    Notes
+    -----
+    See the module docstring for the mapping. A block with ``randomize: true`` keeps its
+    written order and gets a ``comment``, because XLSForm cannot randomise question order.
+
+    Examples
+    --------
+    >>> from research.questionnaire import load_questionnaire
+    >>> sheets = to_xlsform(load_questionnaire("questionnaires/examples/thrift-shoppers.yaml"))
+    >>> sheets["settings"].loc[0, "form_id"]
+    'thrift_shoppers'
+    """
+    seen: set[str] = set()
+    for block in q.blocks:
+        if block.id in seen:
+            raise QuestionnaireError(
+                f"block id {block.id!r} is used twice; XLSForm group names must be unique"
+            )
+        seen.add(block.id)
+    lists = _list_names(q)
+    settings = {
+        "form_title": q.title,
+        "form_id": q.id.replace("-", "_"),
+        "version": q.version,
+        "default_language": q.language,
+    }
+    return {
+        "survey": _frame(_survey(q, lists), SURVEY_COLUMNS),
+        "choices": _frame(_choices(q, lists), CHOICES_COLUMNS),
+        "settings": _frame([settings], SETTINGS_COLUMNS),
+    }
+
+
+def _workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(list(frame.columns))
+        for cell in ws[1]:
+            cell.font = bold
+        for values in frame.itertuples(index=False):
+            ws.append([None if v in ("", None) else str(v) for v in values])
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(frame.columns, start=1):
+            longest = max([len(str(col))] + [len(str(v)) for v in frame[col]])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 8), 60)
+    wb.properties.creator = "research"
+    wb.properties.created = _FIXED_TIME
+    wb.properties.modified = _FIXED_TIME
+
+    # openpyxl's save() stamps "modified" with the current time and the zip entries with the
+    # local time; write through ExcelWriter and re-pack with fixed entry times instead.
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(raw) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_xlsform(q: Questionnaire, path: str | Path) -> Path:
+    """Write a questionnaire as an XLSForm workbook.
+
+    Parameters
+    ----------
+    q : Questionnaire
+        A validated questionnaire.
+    path : str or Path
+        The ``.xlsx`` file to write; missing parent folders are created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ReportError
+        The file cannot be written.
+    QuestionnaireError
+        As for :func:`to_xlsform`.
+
+    Notes
+    -----
+    Header rows are bold and frozen. The workbook's created/modified timestamps and the zip
+    entry times are fixed, so the same questionnaire always gives byte-identical files.
+    """
+    path = Path(path)
+    data = _workbook_bytes(to_xlsform(q))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ReportError(f"cannot write XLSForm: {exc.strerror or exc}", path=path) from None
+    return path

@@ -1,0 +1,316 @@
+"""A study file (study.yaml) and run_study(), which chains every stage.
+
+The study file names the inputs (questionnaire, export, interviews) and the options of each
+stage; paths are relative to the study file. ``run_study`` goes one way through the stages —
+import, factors, segments, interviews, personas, reports — and returns every intermediate
+object so a notebook can look inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.metrics import adjusted_rand_score
+
+from ._yaml import parse_yaml, read_yaml, validate_yaml
+from .errors import InputFileError, StudyConfigError
+from .factors import FactorSolution, fit_factors
+from .ingest import QualityRules, SurveyData, import_responses
+from .personas import (
+    Persona,
+    ReportContent,
+    build_personas,
+    build_report_content,
+    factor_means,
+    segment_profiles,
+)
+from .questionnaire import Questionnaire, load_questionnaire
+from .reports import write_pdf, write_pngs, write_workbook
+from .segments import SegmentSolution, select_segments
+from .text import (
+    attach_segments,
+    code_turns,
+    load_codebook,
+    pick_quotes,
+    read_transcripts,
+)
+
+__all__ = ["Study", "StudyResult", "load_study", "run_study"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InterviewOptions(_Section):
+    transcripts: str
+    codebook: str
+    links: str | None = None
+    interviewer_names: list[str] = Field(default_factory=list)
+    redact_names: list[str] = Field(default_factory=list)
+    quotes_per_segment: int = Field(3, ge=1, le=10)
+
+
+class FactorOptions(_Section):
+    n_factors: int | Literal["auto"] = "auto"
+    method: Literal["minres", "pa"] = "minres"
+    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class SegmentOptions(_Section):
+    k_min: int = Field(2, ge=1)
+    k_max: int = Field(8, ge=1)
+    kind: Literal["gmm", "kmeans"] = "gmm"
+    covariance_type: Literal["full", "tied", "diag", "spherical"] = "full"
+    n_init: int = Field(10, ge=1)
+    min_share: float = Field(0.03, ge=0, lt=1)
+    names: dict[int, str] = Field(default_factory=dict)
+
+
+class Study(_Section):
+    """The contents of a study file. Load one with :func:`load_study`."""
+
+    title: str
+    subtitle: str = ""
+    questionnaire: str
+    export: str
+    interviews: InterviewOptions | None = None
+    quality: dict[str, float | int | bool | None] = Field(default_factory=dict)
+    factors: FactorOptions = Field(default_factory=FactorOptions)
+    segments: SegmentOptions = Field(default_factory=SegmentOptions)
+    truth: str | None = None
+    random_state: int = 0
+    output: str = "reports/study"
+    base_dir: str = "."
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the study file, relative to the study file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+def load_study(path: str | Path) -> Study:
+    """Read and validate a study file; errors name the file, line and field."""
+    path = Path(path)
+    data, lines = parse_yaml(read_yaml(path, "study", StudyConfigError), path, StudyConfigError)
+    data = {**data, "base_dir": str(path.resolve().parent)}
+    study = validate_yaml(Study, data, lines, path, StudyConfigError)
+    QualityRules.from_dict(study.quality, path=str(path))
+    for name in ("questionnaire", "export"):
+        if not study.resolve(getattr(study, name)).exists():
+            raise StudyConfigError(
+                f"{name} file {getattr(study, name)!r} does not exist",
+                path=path,
+                line=lines.get((name,)),
+            )
+    return study
+
+
+@dataclass
+class StudyResult:
+    """Everything one run produced."""
+
+    study: Study
+    questionnaire: Questionnaire
+    survey: SurveyData
+    factors: FactorSolution
+    segments: SegmentSolution
+    coded: pd.DataFrame | None
+    quotes: pd.DataFrame | None
+    personas: list[Persona]
+    content: ReportContent
+    recovery: float | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def _noop(message: str) -> None:  # default progress callback
+    return None
+
+
+def run_study(
+    study: Study | str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    progress: Callable[[str], None] = _noop,
+    created: str | None = None,
+) -> StudyResult:
+    """Run every stage of a study and write its reports.
+
+    Parameters
+    ----------
+    study : Study or path to a study file
+    out_dir : path, optional
+        Where reports go (default: the study's ``output``, relative to the current folder).
+    progress : callable
+        Called with a short message as each stage starts (the CLI prints them).
+    created : str, optional
+        Timestamp written into the reports; defaults to now (UTC). Everything else in the
+        output is a function of the inputs and ``random_state``.
+
+    Returns
+    -------
+    StudyResult
+    """
+    if not isinstance(study, Study):
+        study = load_study(study)
+    out = Path(out_dir if out_dir is not None else study.output)
+    created = created or datetime.now(UTC).replace(microsecond=0).isoformat()
+    seed = study.random_state
+
+    progress("reading the questionnaire")
+    q = load_questionnaire(study.resolve(study.questionnaire))
+    progress("importing responses")
+    rules = QualityRules.from_dict(study.quality)
+    survey = import_responses(study.resolve(study.export), q, rules=rules)
+
+    progress("factor analysis")
+    fo = study.factors
+    factors = fit_factors(
+        survey.responses[survey.scale_items()],
+        n_factors=fo.n_factors,
+        method=fo.method,
+        rotation=fo.rotation,
+        constructs=q.construct_of(),
+        construct_labels=q.construct_labels(),
+        random_state=seed,
+    )
+    labels = {**factors.labels, **fo.labels}
+
+    progress("choosing segments")
+    so = study.segments
+    segments = select_segments(
+        factors.scores,
+        k_min=so.k_min,
+        k_max=so.k_max,
+        kind=so.kind,
+        covariance_type=so.covariance_type,
+        n_init=so.n_init,
+        min_share=so.min_share,
+        random_state=seed,
+    )
+
+    coded = quotes = None
+    if study.interviews is not None:
+        progress("coding interviews")
+        coded, quotes = _interviews(study, segments.assignments)
+
+    progress("building personas")
+    personas = build_personas(
+        survey,
+        segments.assignments,
+        factors.scores,
+        labels,
+        factors.loadings,
+        coded=coded,
+        quotes=quotes,
+        names=so.names,
+    )
+    recovery = _recovery(study, segments.assignments)
+    facts: list[tuple[str, object]] = [
+        ("Factor method", f"{fo.method} extraction, {fo.rotation} rotation, Pearson correlations"),
+        (
+            "Factors",
+            f"{factors.loadings.shape[1]}"
+            + (" (parallel analysis)" if fo.n_factors == "auto" else " (set in study file)"),
+        ),
+        ("Segmentation", f"{so.kind} on factor scores, K = {so.k_min}..{so.k_max}"),
+        ("Segments chosen because", segments.reason),
+    ]
+    if recovery is not None:
+        facts.append(("Planted-segment recovery (adjusted Rand index)", round(recovery, 3)))
+    content = build_report_content(
+        title=study.title,
+        subtitle=study.subtitle,
+        survey=survey,
+        personas=personas,
+        profiles=segment_profiles(survey, segments.assignments),
+        factor_means=factor_means(factors.scores, segments.assignments, labels),
+        loadings=factors.loadings,
+        factor_labels=labels,
+        model_selection=segments.fit_table,
+        facts=facts,
+        created=created,
+    )
+
+    progress("writing reports")
+    files = _write_outputs(out, content, survey, segments)
+    return StudyResult(
+        study=study,
+        questionnaire=q,
+        survey=survey,
+        factors=factors,
+        segments=segments,
+        coded=coded,
+        quotes=quotes,
+        personas=personas,
+        content=content,
+        recovery=recovery,
+        files=files,
+    )
+
+
+def _interviews(study: Study, assignments: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    opts = study.interviews
+    assert opts is not None  # invariant: caller checked
+    turns = read_transcripts(
+        study.resolve(opts.transcripts), interviewer_names=opts.interviewer_names or None
+    )
+    codebook = load_codebook(study.resolve(opts.codebook))
+    coded = code_turns(turns, codebook)
+    if opts.links:
+        links_path = study.resolve(opts.links)
+        if not links_path.exists():
+            raise InputFileError("interview links file does not exist", path=links_path)
+        links = pd.read_csv(links_path, dtype=str)
+        missing = {"transcript", "respondent_id"} - set(links.columns)
+        if missing:
+            raise InputFileError(
+                f"interview links need columns transcript, respondent_id; missing {sorted(missing)}",
+                path=links_path,
+            )
+        coded = attach_segments(coded, links, assignments)
+    quotes = pick_quotes(
+        coded, by="segment", per_group=opts.quotes_per_segment, names=opts.redact_names
+    )
+    return coded, quotes
+
+
+def _recovery(study: Study, assignments: pd.Series) -> float | None:
+    """Adjusted Rand index against planted segments, when the study ships its truth."""
+    if not study.truth:
+        return None
+    truth = pd.read_csv(study.resolve(study.truth), index_col=0)["segment"]
+    common = assignments.index.intersection(truth.index)
+    return float(adjusted_rand_score(truth.loc[common], assignments.loc[common]))
+
+
+def _write_outputs(
+    out: Path, content: ReportContent, survey: SurveyData, segments: SegmentSolution
+) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "workbook": write_workbook(content, out / "personas.xlsx"),
+        "pdf": write_pdf(content, out / "personas.pdf"),
+    }
+    files["charts"] = out / "charts"
+    write_pngs(content, out / "charts")
+    assigned = pd.DataFrame(
+        {"segment": segments.assignments, "posterior": segments.posteriors.max(axis=1)}
+    )
+    for name, frame, index in (
+        ("segments.csv", assigned, True),
+        ("exclusions.csv", survey.exclusions, False),
+    ):
+        path = out / name
+        tmp = path.with_name(f".{name}.tmp")
+        frame.to_csv(tmp, index=index, lineterminator="\n")
+        tmp.replace(path)
+        files[name.removesuffix(".csv")] = path
+    return files

@@ -1,0 +1,80 @@
+"""The whole pipeline on the bundled study, through the Python API."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from research.errors import StudyConfigError
+from research.study import load_study, run_study
+
+SHEETS = [
+    "Summary",
+    "Segments",
+    "Profiles",
+    "Factor loadings",
+    "Data quality",
+    "Personas",
+    "Quotes",
+]
+
+
+def test_demo_recovers_the_planted_segments(demo_run):
+    assert demo_run.segments.k == 5
+    assert demo_run.recovery >= 0.7
+
+
+def test_demo_finds_the_planted_dimensions(demo_run):
+    labels = set(demo_run.factors.labels.values())
+    assert labels == {c.label for c in demo_run.questionnaire.constructs}
+
+
+def test_workbook_has_the_sheets_and_one_persona_per_segment(demo_run):
+    wb = openpyxl.load_workbook(demo_run.files["workbook"])
+    assert wb.sheetnames[: len(SHEETS)] == SHEETS
+    text = "\n".join(
+        str(c.value) for row in wb["Personas"].iter_rows() for c in row if c.value is not None
+    )
+    for p in demo_run.personas:
+        assert text.count(p.name) >= 1
+    assert len(demo_run.personas) == demo_run.segments.k
+
+
+def test_pdf_has_a_page_per_persona(demo_run):
+    reader = PdfReader(demo_run.files["pdf"])
+    pages = [page.extract_text() for page in reader.pages]
+    for p in demo_run.personas:
+        assert any(p.name in text for text in pages), p.name
+    assert len(pages) >= len(demo_run.personas) + 3
+
+
+def test_no_personal_data_in_reports(demo_run):
+    wb = openpyxl.load_workbook(demo_run.files["workbook"])
+    text = " ".join(
+        str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None
+    )
+    for marker in ("192.0.2.", "198.51.100.", "203.0.113.", "@example", "07700"):
+        assert marker not in text
+
+
+def test_same_inputs_same_numbers(demo_run, tmp_path):
+    again = run_study(demo_run.study, tmp_path, created="2026-03-25T09:00:00")
+    assert again.segments.assignments.equals(demo_run.segments.assignments)
+    assert again.files["workbook"].read_bytes() == demo_run.files["workbook"].read_bytes()
+    assert again.files["pdf"].read_bytes() == demo_run.files["pdf"].read_bytes()
+
+
+def test_study_file_errors_name_the_line(tmp_path):
+    bad = tmp_path / "study.yaml"
+    bad.write_text(
+        "title: x\nquestionnaire: q.yaml\nexport: e.csv\nfactors:\n  rotation: obliman\n"
+    )
+    with pytest.raises(
+        StudyConfigError, match=r"study.yaml:5: factors.rotation.*did you mean 'oblimin'"
+    ):
+        load_study(bad)
+    missing = tmp_path / "s2.yaml"
+    missing.write_text("title: x\nquestionnaire: q.yaml\nexport: e.csv\n")
+    with pytest.raises(StudyConfigError, match="questionnaire file 'q.yaml' does not exist"):
+        load_study(missing)
