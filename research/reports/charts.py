@@ -176,7 +176,7 @@ def segment_sizes_chart(
         ax.set_xlim(0, top * 1.32)
         ax.xaxis.set_visible(False)
         ax.spines[["bottom", "top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0, pad=8)
+        ax.tick_params(axis="y", length=0, pad=8, labelsize=10.5)
         _title(ax, title)
         return fig
 

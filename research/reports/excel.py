@@ -52,7 +52,6 @@ FMT_SHARE = "0%"
 FMT_MEAN = "0.00"
 FMT_INDEX = "0"
 FMT_LOADING = "0.00;-0.00;0.00"
-FMT_Z = "+0.00;-0.00;0.00"
 FMT_DECIMAL = "#,##0.00"
 FMT_STAT = "#,##0.0"
 
@@ -64,7 +63,6 @@ _NOTE_FONT = Font(name=_FONT, italic=True, color="595959")
 _GREY_FONT = Font(name=_FONT, color="A6A6A6")
 _BOLD = Font(name=_FONT, bold=True)
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
-_TOP = Alignment(vertical="top")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="2F3B4C"))
 
 _MAX_WIDTH = 60
@@ -166,7 +164,7 @@ def _display_len(value: object, fmt: str | None) -> list[int]:
     if isinstance(value, int | float):
         if fmt == FMT_SHARE:
             return [len(f"{value * 100:.0f}%")]
-        if fmt in (FMT_MEAN, FMT_LOADING, FMT_Z, FMT_DECIMAL):
+        if fmt in (FMT_MEAN, FMT_LOADING, FMT_DECIMAL):
             return [len(f"{value:+,.2f}")]
         return [len(f"{value:,.1f}")]
     return [len(str(value))]
@@ -282,7 +280,7 @@ def _write_table(
     return first, last
 
 
-def _title(ws: Worksheet, row: int, text: str, note: str | None = None, span: int = 6) -> int:
+def _title(ws: Worksheet, row: int, text: str, note: str | None = None) -> int:
     """A bold title (and an italic note under it); returns the next free row."""
     _put(ws, row, 1, text, font=_TITLE_FONT)
     if note:
@@ -315,8 +313,8 @@ def _summary(ws: Worksheet, content: ReportContent, created: datetime) -> None:
         rows.append(["Subtitle", content.subtitle])
     for record in content.summary.itertuples(index=False):
         value = record.value
-        if isinstance(value, float | np.floating) and not float(value).is_integer():
-            value = c.rounded(value, 2)
+        if isinstance(value, float | np.floating) and math.isfinite(value):
+            value = int(value) if float(value).is_integer() else c.rounded(value, 2)
         rows.append([record.field, value])
     rows.append(["Report created", created.strftime("%Y-%m-%d %H:%M") + " UTC"])
     columns = [Col("Field", max_width=36), Col("Value", wrap=True, width=60)]
@@ -570,7 +568,7 @@ def _personas(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -> 
             ]
         )
         fills.append({0: colors[int(p.segment)]})
-    first, last = _write_table(ws, 1, columns, rows, row_fills=fills)
+    _write_table(ws, 1, columns, rows, row_fills=fills)
 
 
 def _quotes(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -> None:
@@ -586,7 +584,7 @@ def _quotes(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -> No
         seg = None if c.is_missing(r.segment) else int(r.segment)
         rows.append([seg, r.persona, r.code, r.transcript, r.quote])
         fills.append({0: colors[seg]} if seg in colors else {})
-    first, last = _write_table(ws, 1, columns, rows, row_fills=fills)
+    _write_table(ws, 1, columns, rows, row_fills=fills)
 
 
 # ---------------------------------------------------------------------------------------------

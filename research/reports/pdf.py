@@ -326,8 +326,11 @@ def _cover(content: ReportContent, created: datetime) -> _Page:
 
     width = _W - 2 * _MARGIN - 0.2
     y = 1.05
-    title_lines = wrap(content.title, width, 30, weight="bold", max_lines=2)
-    y = page.lines(_MARGIN + 0.2, y, title_lines, 30, weight="bold")
+    for title_size in (30, 27, 24, 21):  # shrink a long title before cutting it
+        if len(wrap(content.title, width, title_size, weight="bold")) <= 2:
+            break
+    title_lines = wrap(content.title, width, title_size, weight="bold", max_lines=2)
+    y = page.lines(_MARGIN + 0.2, y, title_lines, title_size, weight="bold")
     y += 0.1
     y = page.lines(
         _MARGIN + 0.2, y, wrap(content.subtitle, width, 14, max_lines=2), 14, color=c.MUTED

@@ -1,0 +1,50 @@
+"""The typer app, its consoles and the user-error wrapper shared by every command."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from ..errors import ResearchError
+
+__all__ = ["app", "questionnaire_app", "out", "err", "user_errors", "progress"]
+
+app = typer.Typer(
+    name="research",
+    help="Needs-based and psychographic segmentation: questionnaires, import, factors, "
+    "segments, personas.\n\nExample: research demo --out reports/demo",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+questionnaire_app = typer.Typer(
+    help="Build questionnaires.\n\nExample: research questionnaire build Q.yaml --out forms/",
+    no_args_is_help=True,
+)
+app.add_typer(questionnaire_app, name="questionnaire")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a ResearchError into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ResearchError as exc:
+            err.print(f"error: {exc}", soft_wrap=True, markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def progress(message: str) -> None:
+    """Print a stage message on stderr (stdout stays for results)."""
+    err.print(f"[dim]· {message}[/dim]")

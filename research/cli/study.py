@@ -1,0 +1,65 @@
+"""`research demo` and `research run`: the whole pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._app import app, out, progress, user_errors
+
+
+def _report(result: Any, out_dir: Path) -> None:
+    s = result.survey
+    out.print(
+        f"Imported {s.n_read:,} respondents: kept {s.n_kept:,}, excluded {s.n_excluded:,} "
+        f"({', '.join(f'{r} {n}' for r, n in s.exclusions['reason'].value_counts().items())})"
+    )
+    out.print(
+        f"Factors: {result.factors.loadings.shape[1]} ({', '.join(result.factors.labels.values())})"
+    )
+    out.print(f"Segments: {result.segments.k}. {result.segments.reason}")
+    for p in result.personas:
+        out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})")
+    if result.recovery is not None:
+        out.print(f"Adjusted Rand index vs planted segments: {result.recovery:.3f}")
+    out.print(f"Reports written to {out_dir}/: personas.xlsx, personas.pdf, charts/")
+
+
+@app.command()
+@user_errors
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path(
+        "reports/demo"
+    ),
+) -> None:
+    """Run the whole pipeline on the bundled Second Stitch study.
+
+    Example: research demo --out reports/demo
+    """
+    from ..datasets import demo_paths
+    from ..study import run_study
+
+    result = run_study(demo_paths()["study"], out_dir, progress=progress)
+    _report(result, out_dir)
+
+
+@app.command()
+@user_errors
+def run(
+    study: Annotated[Path, typer.Argument(help="The study file (study.yaml).")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the reports (default: the study's).")
+    ] = None,
+) -> None:
+    """Run every stage of a study: import, factors, segments, interviews, personas, reports.
+
+    Example: research run studies/thrift/study.yaml --out reports/thrift
+    """
+    from ..study import load_study, run_study
+
+    spec = load_study(study)
+    target = out_dir if out_dir is not None else Path(spec.output)
+    result = run_study(spec, target, progress=progress)
+    _report(result, target)
