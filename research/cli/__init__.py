@@ -7,7 +7,7 @@ code 2. Commands live in one module per stage and register themselves on the sha
 
 from __future__ import annotations
 
-from . import ingest, questionnaire, study  # noqa: F401  (register commands)
+from . import factors, ingest, questionnaire, segments, study, text  # noqa: F401  (register commands)
 from ._app import app
 
 __all__ = ["app", "main"]

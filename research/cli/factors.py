@@ -1,0 +1,3 @@
+"""`research factors`: command-line entry to research.factors (see that module)."""
+
+from __future__ import annotations
