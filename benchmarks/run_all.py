@@ -1,13 +1,14 @@
-"""Time each stage of the pipeline on the bundled study and on R-sized EFA data.
+"""Time each stage of the pipeline on the bundled study, then run every ``bench_*.py``.
 
-Benchmarks print figures; they never gate CI. Peers (R psych timings quoted in the issues,
-StepMix from the ``bench`` extra) are added beside each stage as their issues land.
+Benchmarks print figures and ratios against their peers (R timings quoted in the issues,
+StepMix from the ``bench`` extra, a bare ``pandas.read_csv``); they never gate CI.
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/run_all.py``).
 """
 
 from __future__ import annotations
 
+import runpy
 import tempfile
 import time
 from pathlib import Path
@@ -58,5 +59,13 @@ def main() -> None:
         )
 
 
+def run_topic_benchmarks() -> None:
+    """Run each ``benchmarks/bench_<topic>.py`` in turn (each prints its own figures)."""
+    for script in sorted(Path(__file__).parent.glob("bench_*.py")):
+        print(f"\n== {script.name} ==")
+        runpy.run_path(str(script), run_name="__main__")
+
+
 if __name__ == "__main__":
     main()
+    run_topic_benchmarks()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -11,9 +12,24 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputFileError, ResearchError, suggest
 
-__all__ = ["read_yaml", "parse_yaml", "validate_yaml", "line_of"]
+__all__ = ["read_yaml", "parse_yaml", "validate_yaml", "line_of", "describe_errors"]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so ``[Yes, No]`` stays a list of words."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
@@ -53,8 +69,8 @@ def read_yaml(path: str | Path, what: str, error: type[ResearchError]) -> str:
 def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple[dict, dict]:
     """Parse YAML text into a mapping and a key-path -> line index."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -70,6 +86,29 @@ def _literal_values(expected: str) -> list[str]:
     return [v.strip().strip("'") for v in expected.replace(" or ", ",").split(",") if v.strip()]
 
 
+def describe_errors(exc: ValidationError, prefix: Sequence = ()) -> list[tuple[tuple, str]]:
+    """Every error of a pydantic ValidationError as ``(loc, "field: message")``.
+
+    `prefix` is prepended to each location (for a part validated on its own); the field named
+    in the message is the full dotted path, so it can be found in the file.
+    """
+    out: list[tuple[tuple, str]] = []
+    for err in exc.errors():
+        loc = tuple(prefix) + tuple(
+            p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        )
+        field = ".".join(str(p) for p in loc) or "top level"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}"
+        elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):
+            msg += suggest(str(err.get("input")), _literal_values(err["ctx"]["expected"]))
+        elif err["type"] == "missing":
+            msg = f"required field {loc[-1]!r} is missing" if loc else msg
+        out.append((loc, f"{field}: {msg}"))
+    return out
+
+
 def validate_yaml(
     model: type[M], data: dict, lines: dict, path: str | Path, error: type[ResearchError]
 ) -> M:
@@ -77,12 +116,5 @@ def validate_yaml(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        field = ".".join(str(p) for p in loc) or "top level"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r}"
-        elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):
-            msg += suggest(str(err.get("input")), _literal_values(err["ctx"]["expected"]))
-        raise error(f"{field}: {msg}", path=path, line=line_of(lines, loc)) from None
+        loc, msg = describe_errors(exc)[0]
+        raise error(msg, path=path, line=line_of(lines, loc)) from None

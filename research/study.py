@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,17 +21,10 @@ from sklearn.metrics import adjusted_rand_score
 from ._yaml import parse_yaml, read_yaml, validate_yaml
 from .errors import InputFileError, StudyConfigError
 from .factors import FactorSolution, fit_factors
-from .ingest import QualityRules, SurveyData, import_responses
-from .personas import (
-    Persona,
-    ReportContent,
-    build_personas,
-    build_report_content,
-    factor_means,
-    segment_profiles,
-)
+from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
+from .personas import Persona, ReportContent, assemble_report
 from .questionnaire import Questionnaire, load_questionnaire
-from .reports import write_pdf, write_pngs, write_workbook
+from .reports import atomic_write, write_reports
 from .segments import SegmentSolution, select_segments
 from .text import (
     attach_segments,
@@ -59,8 +52,10 @@ class InterviewOptions(_Section):
 
 class FactorOptions(_Section):
     n_factors: int | Literal["auto"] = "auto"
-    method: Literal["minres", "pa"] = "minres"
-    rotation: Literal["oblimin", "promax", "varimax", "none"] = "oblimin"
+    method: Literal["minres", "ml", "pa"] = "minres"
+    rotation: Literal["oblimin", "promax", "varimax", "geomin", "none"] = "oblimin"
+    correlation: Literal["pearson", "polychoric", "auto"] = "auto"
+    scores: Literal["regression", "bartlett", "tenberge"] = "regression"
     labels: dict[str, str] = Field(default_factory=dict)
 
 
@@ -74,6 +69,11 @@ class SegmentOptions(_Section):
     names: dict[int, str] = Field(default_factory=dict)
 
 
+class ReportOptions(_Section):
+    correction: Literal["bh", "holm", "none"] = "bh"
+    alpha: float = Field(0.05, gt=0, lt=1)
+
+
 class Study(_Section):
     """The contents of a study file. Load one with :func:`load_study`."""
 
@@ -81,10 +81,14 @@ class Study(_Section):
     subtitle: str = ""
     questionnaire: str
     export: str
+    format: str | None = None
+    mapping: str | None = None
+    weights: dict[str, Any] | None = None
     interviews: InterviewOptions | None = None
     quality: dict[str, float | int | bool | None] = Field(default_factory=dict)
     factors: FactorOptions = Field(default_factory=FactorOptions)
     segments: SegmentOptions = Field(default_factory=SegmentOptions)
+    report: ReportOptions = Field(default_factory=ReportOptions)
     truth: str | None = None
     random_state: int = 0
     output: str = "reports/study"
@@ -103,6 +107,7 @@ def load_study(path: str | Path) -> Study:
     data = {**data, "base_dir": str(path.resolve().parent)}
     study = validate_yaml(Study, data, lines, path, StudyConfigError)
     QualityRules.from_dict(study.quality, path=str(path))
+    WeightSpec.from_dict(study.weights, path=str(path))
     for name in ("questionnaire", "export"):
         if not study.resolve(getattr(study, name)).exists():
             raise StudyConfigError(
@@ -168,7 +173,14 @@ def run_study(
     q = load_questionnaire(study.resolve(study.questionnaire))
     progress("importing responses")
     rules = QualityRules.from_dict(study.quality)
-    survey = import_responses(study.resolve(study.export), q, rules=rules)
+    survey = import_responses(
+        study.resolve(study.export),
+        q,
+        rules=rules,
+        format=study.format,
+        mapping_file=study.resolve(study.mapping) if study.mapping else None,
+        weights=study.weights,
+    )
 
     progress("factor analysis")
     fo = study.factors
@@ -177,11 +189,15 @@ def run_study(
         n_factors=fo.n_factors,
         method=fo.method,
         rotation=fo.rotation,
+        correlation=fo.correlation,
+        scores=fo.scores,
         constructs=q.construct_of(),
         construct_labels=q.construct_labels(),
+        wording={i.id: i.text for i in q.items},
+        labels=fo.labels,
         random_state=seed,
     )
-    labels = {**factors.labels, **fo.labels}
+    labels = factors.labels
 
     progress("choosing segments")
     so = study.segments
@@ -201,20 +217,13 @@ def run_study(
         progress("coding interviews")
         coded, quotes = _interviews(study, segments.assignments)
 
-    progress("building personas")
-    personas = build_personas(
-        survey,
-        segments.assignments,
-        factors.scores,
-        labels,
-        factors.loadings,
-        coded=coded,
-        quotes=quotes,
-        names=so.names,
-    )
     recovery = _recovery(study, segments.assignments)
     facts: list[tuple[str, object]] = [
-        ("Factor method", f"{fo.method} extraction, {fo.rotation} rotation, Pearson correlations"),
+        (
+            "Factor method",
+            f"{fo.method} extraction, {fo.rotation} rotation, "
+            f"{factors.correlation_method} correlations",
+        ),
         (
             "Factors",
             f"{factors.loadings.shape[1]}"
@@ -225,19 +234,30 @@ def run_study(
     ]
     if recovery is not None:
         facts.append(("Planted-segment recovery (adjusted Rand index)", round(recovery, 3)))
-    content = build_report_content(
+    progress("building personas")
+    content = assemble_report(
         title=study.title,
         subtitle=study.subtitle,
         survey=survey,
-        personas=personas,
-        profiles=segment_profiles(survey, segments.assignments),
-        factor_means=factor_means(factors.scores, segments.assignments, labels),
-        loadings=factors.loadings,
+        assignments=segments.assignments,
+        factor_scores=factors.scores,
         factor_labels=labels,
+        loadings=factors.loadings,
         model_selection=segments.fit_table,
         facts=facts,
         created=created,
+        posteriors=segments.posteriors,
+        coded=coded,
+        quotes=quotes,
+        names=so.names,
+        scorecard=getattr(segments, "scorecard", None),
+        typing_tool=getattr(segments, "typing_tool", None),
+        reliability=factors.reliability,
+        variance=factors.variance,
+        correction=study.report.correction,
+        alpha=study.report.alpha,
     )
+    personas = content.personas
 
     progress("writing reports")
     files = _write_outputs(out, content, survey, segments)
@@ -294,13 +314,7 @@ def _recovery(study: Study, assignments: pd.Series) -> float | None:
 def _write_outputs(
     out: Path, content: ReportContent, survey: SurveyData, segments: SegmentSolution
 ) -> dict[str, Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "workbook": write_workbook(content, out / "personas.xlsx"),
-        "pdf": write_pdf(content, out / "personas.pdf"),
-    }
-    files["charts"] = out / "charts"
-    write_pngs(content, out / "charts")
+    files = write_reports(content, out)
     assigned = pd.DataFrame(
         {"segment": segments.assignments, "posterior": segments.posteriors.max(axis=1)}
     )
@@ -308,9 +322,7 @@ def _write_outputs(
         ("segments.csv", assigned, True),
         ("exclusions.csv", survey.exclusions, False),
     ):
-        path = out / name
-        tmp = path.with_name(f".{name}.tmp")
-        frame.to_csv(tmp, index=index, lineterminator="\n")
-        tmp.replace(path)
-        files[name.removesuffix(".csv")] = path
+        with atomic_write(out / name) as tmp:
+            frame.to_csv(tmp, index=index, lineterminator="\n")
+        files[name.removesuffix(".csv")] = out / name
     return files

@@ -66,7 +66,20 @@ def test_questionnaire_build_writes_xlsform(tmp_path, demo):
 
 @pytest.mark.parametrize(
     "command",
-    [["demo"], ["run"], ["import"], ["questionnaire", "build"]],
+    [
+        ["demo"],
+        ["run"],
+        ["report"],
+        ["import"],
+        ["factors"],
+        ["segment"],
+        ["code"],
+        ["agreement"],
+        ["questionnaire", "build"],
+        ["questionnaire", "check"],
+        ["questionnaire", "new"],
+        ["questionnaire", "infer"],
+    ],
 )
 def test_every_command_help_has_an_example(command):
     result = runner.invoke(app, [*command, "--help"])

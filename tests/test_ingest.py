@@ -126,8 +126,10 @@ def test_missing_and_wrong_files(tmp_path, thrift_q):
         import_responses(tmp_path / "nope.csv", thrift_q)
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("a,b\n1,2\n3,4\n")
-    with pytest.raises(InputFileError, match="no ResponseId column"):
+    with pytest.raises(MappingError, match="no column of the export matches an item"):
         import_responses(wrong, thrift_q)
+    with pytest.raises(InputFileError, match="no ResponseId column"):
+        read_qualtrics(wrong)
 
 
 def test_quality_rules_are_configurable(thrift_survey, demo, thrift_q):

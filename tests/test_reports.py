@@ -313,10 +313,23 @@ def make_content(
 
 SHEETS = [
     "Summary",
-    "Segments",
-    "Profiles",
+    "Segment sizes",
+    "Profile table",
     "Factor loadings",
+    "Model selection",
+    "Personas",
+    "1 Eco-minded Style Seekers",
+    "2 Budget Pragmatists",
+    "3 Convenience Loyalists",
+    "4 Vintage Treasure Hunters",
+    "Quotes",
     "Data quality",
+]
+TABLE_SHEETS = [
+    "Summary",
+    "Segment sizes",
+    "Profile table",
+    "Factor loadings",
     "Personas",
     "Quotes",
 ]
@@ -361,42 +374,27 @@ def _later_clock(monkeypatch) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_sheet_names_and_order(wb):
-    assert wb.sheetnames == SHEETS
+def test_sheet_names_and_order(wb, content):
+    assert wb.sheetnames == SHEETS == excel_module.sheet_names(content)
 
 
 def test_headers(wb, content):
     labels = [f"{p.segment} \u00b7 {p.name}" for p in content.personas]
     assert _header(wb["Summary"])[:2] == ["Field", "Value"]
-    assert _header(wb["Segments"])[:4] == ["Segment", "Name", "Respondents", "Share"]
-    assert _header(wb["Profiles"]) == [
-        "Section",
-        "Variable",
-        "Label",
-        "Category",
-        *labels,
-        "Total",
-        *[f"Index {label}" for label in labels],
-    ]
+    assert _header(wb["Segment sizes"])[:4] == ["Segment", "Name", "Respondents", "Share"]
+    banner = ["Section", "Question", "Category", "Total"]
+    for label, letter in zip(labels, "ABCD", strict=True):
+        banner += [f"{label} ({letter})", f"{letter} sig.", f"{letter} index"]
+    assert _header(wb["Profile table"], 2) == [*banner, "Variable"]
     assert _header(wb["Factor loadings"], 2) == [
         "Item",
         "Text",
         "Construct",
         *[col for col in content.loadings.columns if col not in ("text", "construct")],
+        "Flag",
     ]
-    assert _header(wb["Personas"]) == [
-        "Segment",
-        "Name",
-        "Description",
-        "Respondents",
-        "Share",
-        "Top attitudes",
-        "Distinctive items",
-        "Demographics highlights",
-        "Top themes",
-        "Quotes",
-    ]
-    assert _header(wb["Quotes"]) == ["Segment", "Persona", "Code", "Transcript", "Quote"]
+    assert _header(wb["Model selection"])[:2] == ["Segments (k)", "Log-likelihood"]
+    assert _header(wb["Quotes"]) == ["Segment", "Persona", "Theme", "Transcript", "Quote"]
     quality = wb["Data quality"]
     assert _header(quality, 2) == ["Reason", "Respondents"]
     header_rows = [r for r in range(1, 20) if quality.cell(r, 1).value == "Respondent"]
@@ -404,86 +402,106 @@ def test_headers(wb, content):
     assert _header(quality, header_rows[0]) == ["Respondent", "Reason", "Detail"]
 
 
-def test_every_table_has_styled_frozen_header_and_filter(wb):
-    for ws in wb:
+def test_table_sheets_have_styled_frozen_header_and_filter(wb):
+    for name in TABLE_SHEETS + ["Data quality"]:
+        ws = wb[name]
         assert ws.freeze_panes, ws.title
         assert ws.auto_filter.ref, ws.title
         header_row = int("".join(ch for ch in ws.auto_filter.ref.split(":")[0] if ch.isdigit()))
         assert ws[ws.freeze_panes].row == header_row + 1, ws.title
         first = ws.cell(header_row, 1)
         assert first.font.bold and first.fill.fgColor.rgb.endswith("2F3B4C"), ws.title
+    for ws in wb:
+        assert ws.freeze_panes, ws.title
         for letter, dim in ws.column_dimensions.items():
-            assert dim.width is None or dim.width <= 60, (ws.title, letter, dim.width)
+            assert dim.width is None or dim.width <= 70, (ws.title, letter, dim.width)
 
 
-def test_segments_sheet_values_and_chart(wb, content):
-    ws = wb["Segments"]
+def test_segment_sizes_sheet_values_and_chart(wb, content):
+    ws = wb["Segment sizes"]
     for i, p in enumerate(content.personas, start=2):
         assert [ws.cell(i, j).value for j in (1, 2, 3)] == [p.segment, p.name, p.size]
         assert ws.cell(i, 4).value == round(p.share, 3)
         assert ws.cell(i, 4).number_format == "0%"
         assert ws.cell(i, 1).fill.fgColor.rgb.endswith(p.color.lstrip("#").upper())
-    (chart,) = ws._charts
-    points = chart.series[0].dPt
-    fills = [pt.graphicalProperties.solidFill.srgbClr for pt in points]
+    sizes, attitudes = ws._charts
+    fills = [pt.graphicalProperties.solidFill.srgbClr for pt in sizes.series[0].dPt]
     assert [getattr(f, "val", f) for f in fills] == [
         p.color.lstrip("#").upper() for p in content.personas
     ]
+    assert len(attitudes.series) == len(content.personas)  # one series per segment
 
 
-def test_personas_sheet_has_one_row_per_segment(wb, content):
-    ws = wb["Personas"]
-    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] is not None]
-    assert [r[0] for r in rows] == [p.segment for p in content.personas]
-    assert [r[1] for r in rows] == [p.name for p in content.personas]
-    assert len({r[0] for r in rows}) == len(rows)
-    first = rows[0]
-    assert first[4] == round(content.personas[0].share, 3)
-    assert "\u201c" in first[9]  # quotes
-    top_factor = content.personas[0].attitudes.abs().idxmax()
-    assert top_factor in first[5]
+def test_persona_sheets_match_persona_objects(wb, content):
+    for p, name in zip(content.personas, SHEETS[6:10], strict=True):
+        ws = wb[name]
+        assert ws["A1"].value == f"{p.segment} \u00b7 {p.name}"
+        assert ws["A1"].fill.fgColor.rgb.endswith(p.color.lstrip("#").upper())
+        assert ws["A2"].value == p.description
+        assert f"{p.size:,} respondents" in ws["A3"].value
+        column = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
+        for factor, z in p.attitudes.items():
+            assert ws.cell(column[factor], 3).value == pytest.approx(round(z, 2))
+        for item in p.distinctive_items.itertuples():
+            r = column[item.text]
+            assert ws.cell(r, 3).value == pytest.approx(round(item.mean, 2))
+            assert ws.cell(r, 5).value == round(item.index)
+        text = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+        for q in p.quotes["quote"]:
+            assert q in text
+        assert len(ws._charts) == 1  # native attitude chart
+
+
+def _profile_rows(ws):
+    header = [c.value for c in ws[2]]
+    return header, {
+        (r[0], r[-1], r[2] or ""): dict(zip(header, r, strict=True))
+        for r in ws.iter_rows(min_row=4, values_only=True)
+    }
 
 
 def test_profile_values_match_input_after_rounding(wb, content):
-    ws = wb["Profiles"]
-    header = [c.value for c in ws[1]]
-    rows = {
-        (r[0], r[1], r[3] or ""): dict(zip(header, r, strict=True))
-        for r in ws.iter_rows(min_row=2, values_only=True)
-    }
+    ws = wb["Profile table"]
+    header, rows = _profile_rows(ws)
     labels = {p.segment: f"{p.segment} \u00b7 {p.name}" for p in content.personas}
+    letters = dict(zip(labels, "ABCD", strict=False))
     assert len(rows) == len(content.profiles.drop_duplicates(["variable", "category"]))
     for rec in content.profiles.to_dict("records"):
         category = rec["category"] if isinstance(rec["category"], str) else ""
         row = rows[(rec["section"], rec["variable"], category)]
         digits = 3 if category else 2
-        label = labels[rec["segment"]]
-        assert row[label] == pytest.approx(round(rec["value"], digits), abs=1e-12)
+        letter = letters[rec["segment"]]
+        assert row[f"{labels[rec['segment']]} ({letter})"] == pytest.approx(
+            round(rec["value"], digits), abs=1e-12
+        )
         assert row["Total"] == pytest.approx(round(rec["total"], digits), abs=1e-12)
-        assert row[f"Index {label}"] == round(rec["index"])
-    # means 0.00, shares 0%
-    item_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value is None)
-    share_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value is not None)
+        assert row[f"{letter} index"] == round(rec["index"])
+    assert ws["A3"].value == "Base" and ws["D3"].value == sum(p.size for p in content.personas)
+    item_row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 3).value is None)
+    share_row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 3).value is not None)
     assert ws.cell(item_row, 5).number_format == "0.00"
     assert ws.cell(share_row, 5).number_format == "0%"
 
 
-def test_profile_index_has_colour_scale_centred_at_100(wb):
-    ws = wb["Profiles"]
-    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-    (rule,) = rules
+def test_profile_index_has_colour_scale_centred_at_100(wb, content):
+    ws = wb["Profile table"]
+    (cf,) = list(ws.conditional_formatting)
+    (rule,) = cf.rules
     assert rule.type == "colorScale"
     cfvo = rule.colorScale.cfvo
     assert len(cfvo) == 3 and (cfvo[1].type, float(cfvo[1].val)) == ("num", 100.0)
-    (cf,) = list(ws.conditional_formatting)
-    (cells,) = cf.sqref.ranges
-    assert str(ws.cell(1, cells.min_col).value).startswith("Index ")
-    assert cells.max_col == ws.max_column
+    ranges = list(cf.sqref.ranges)
+    assert len(ranges) == len(content.personas)
+    for cells in ranges:
+        assert str(ws.cell(2, cells.min_col).value).endswith(" index")
 
 
 def test_loadings_emphasis(wb, content):
     ws = wb["Factor loadings"]
     assert "0.40" in ws["A1"].value and "0.30" in ws["A1"].value  # the note row
+    flag_col = 4 + len(content.loadings.columns) - 2
+    flagged = {ws.cell(r, 1).value: ws.cell(r, flag_col).value for r in range(3, 13)}
+    assert "cross-loading" in flagged["Q1_4"]  # 0.33 on Brand trust besides its own factor
     factors = [c for c in content.loadings.columns if c not in ("text", "construct")]
     seen = {"bold": 0, "grey": 0, "plain": 0}
     for i, item in enumerate(content.loadings.index, start=3):
@@ -523,9 +541,13 @@ def test_formula_like_names_are_text_too(tmp_path):
     base = make_content(3)
     persona = replace(base.personas[0], name="=1+1 shoppers", description="@everyone")
     content = replace(base, personas=[persona, *base.personas[1:]], title="+ Study")
-    ws = openpyxl.load_workbook(write_workbook(content, tmp_path / "x.xlsx"))["Personas"]
+    wb = openpyxl.load_workbook(write_workbook(content, tmp_path / "x.xlsx"))
+    ws = wb["Segment sizes"]
     assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1 shoppers", "s")
-    assert (ws["C2"].value, ws["C2"].data_type) == ("@everyone", "s")
+    persona = wb[wb.sheetnames[6]]
+    assert (persona["A2"].value, persona["A2"].data_type) == ("@everyone", "s")
+    assert persona["A2"].quotePrefix
+    assert wb["Summary"]["B2"].value == "+ Study" and wb["Summary"]["B2"].quotePrefix
 
 
 def test_workbook_is_byte_identical_on_rewrite(content, workbook_path, tmp_path, monkeypatch):
@@ -546,16 +568,20 @@ def test_workbook_dates_come_from_content(wb):
 
 def test_pdf_pages_and_text(pdf_path, content):
     reader = PdfReader(pdf_path)
+    titles = pdf_module.page_titles(content)
     n = len(content.personas)
-    assert len(reader.pages) == 3 + n + 1 == pdf_module.page_count(content)
+    assert len(reader.pages) == 5 + n + 2 == pdf_module.page_count(content) == len(titles)
     texts = [page.extract_text() for page in reader.pages]
     assert content.title in texts[0]
+    first = titles.index(f"1 \u00b7 {content.personas[0].name}")
     for i, persona in enumerate(content.personas):
-        assert persona.name in texts[0]  # cover: segments at a glance
-        assert persona.name in texts[3 + i]  # its own page
+        assert persona.name in texts[0]  # cover: contents
+        assert persona.name in texts[1]  # executive summary: segments at a glance
+        assert persona.name in texts[first + i]  # its own page
     for i, text in enumerate(texts, start=1):
         assert f"Page {i} of {len(texts)}" in text
-    assert "Finding a $5 jacket" in texts[3]  # a "$" is not taken for mathtext
+    assert "Finding a $5 jacket" in texts[first]  # a "$" is not taken for mathtext
+    assert "What each segment needs" in texts[4]
     assert "How this study was done" in texts[-1]
 
 
@@ -563,7 +589,7 @@ def test_pdf_embeds_fonts_and_is_a4_landscape(pdf_path):
     reader = PdfReader(pdf_path)
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
-    fonts = reader.pages[3]["/Resources"]["/Font"]
+    fonts = reader.pages[5]["/Resources"]["/Font"]
     for ref in fonts.values():
         font = ref.get_object()
         descendant = font["/DescendantFonts"][0].get_object()
@@ -599,7 +625,7 @@ def test_sparse_content_still_renders(tmp_path):
         created="2024-05-01T09:30:00+02:00",
     )
     pdf = write_pdf(content, tmp_path / "one.pdf")
-    assert len(PdfReader(pdf).pages) == 3 + 1 + 1
+    assert len(PdfReader(pdf).pages) == 5 + 1 + 2
     wb = openpyxl.load_workbook(write_workbook(content, tmp_path / "one.xlsx"))
     assert wb.properties.created == datetime(2024, 5, 1, 7, 30)  # stored in UTC
     assert wb["Data quality"].auto_filter.ref
@@ -608,8 +634,12 @@ def test_sparse_content_still_renders(tmp_path):
 def test_write_pngs(content, tmp_path):
     paths = write_pngs(content, tmp_path / "slides")
     n = len(content.personas)
-    assert len(paths) == 2 + 2 * n
-    assert [p.name for p in paths[:2]] == ["segment_sizes.png", "attitude_heatmap.png"]
+    assert len(paths) == 3 + 4 * n
+    assert [p.name for p in paths[:3]] == [
+        "segment_sizes.png",
+        "attitude_heatmap.png",
+        "needs_by_segment.png",
+    ]
     for path in paths:
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -682,7 +712,7 @@ def test_failed_pdf_write_leaves_nothing_and_keeps_old_file(content, tmp_path, m
     def failing(*args, **kwargs):
         raise RuntimeError("chart exploded")
 
-    monkeypatch.setattr(pdf_module, "_persona_page", failing)
+    monkeypatch.setattr(pdf_module, "persona_page", failing)
     with pytest.raises(RuntimeError, match="chart exploded"):
         write_pdf(content, target)
     assert target.read_bytes() == b"old report"
@@ -709,3 +739,12 @@ def test_bad_created_and_bad_colour_are_report_errors(content, tmp_path):
     with pytest.raises(ReportError, match="segment 1"):
         write_pdf(bad, tmp_path / "a.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_personas_overview_has_one_row_per_persona(wb, content):
+    ws = wb["Personas"]
+    header = [cell.value for cell in ws[1]]
+    assert header[:5] == ["Segment", "Persona", "Description", "Respondents", "Share"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [p.name for p in content.personas]
+    assert [r[3] for r in rows] == [p.size for p in content.personas]

@@ -9,15 +9,7 @@ from pypdf import PdfReader
 from research.errors import StudyConfigError
 from research.study import load_study, run_study
 
-SHEETS = [
-    "Summary",
-    "Segments",
-    "Profiles",
-    "Factor loadings",
-    "Data quality",
-    "Personas",
-    "Quotes",
-]
+SHEETS = ["Summary", "Segment sizes", "Profile table", "Factor loadings", "Model selection"]
 
 
 def test_demo_recovers_the_planted_segments(demo_run):
@@ -33,12 +25,13 @@ def test_demo_finds_the_planted_dimensions(demo_run):
 def test_workbook_has_the_sheets_and_one_persona_per_segment(demo_run):
     wb = openpyxl.load_workbook(demo_run.files["workbook"])
     assert wb.sheetnames[: len(SHEETS)] == SHEETS
-    text = "\n".join(
-        str(c.value) for row in wb["Personas"].iter_rows() for c in row if c.value is not None
-    )
-    for p in demo_run.personas:
-        assert text.count(p.name) >= 1
+    for sheet in ("Quotes", "Data quality", "Respondents"):
+        assert sheet in wb.sheetnames
+    persona_sheets = [f"{p.segment} {p.name}"[:31] for p in demo_run.personas]
+    assert [s for s in wb.sheetnames if s in persona_sheets] == persona_sheets
     assert len(demo_run.personas) == demo_run.segments.k
+    respondents = list(wb["Respondents"].iter_rows(min_row=2, values_only=True))
+    assert len(respondents) == demo_run.survey.n_kept
 
 
 def test_pdf_has_a_page_per_persona(demo_run):

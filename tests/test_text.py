@@ -74,7 +74,8 @@ def codebook(tmp_path: Path) -> Codebook:
 
 def turn_table(rows: list[tuple]) -> pd.DataFrame:
     """Rows of (transcript, turn, speaker, role, text)."""
-    return pd.DataFrame(rows, columns=list(TURN_COLUMNS))
+    frame = pd.DataFrame(rows, columns=["transcript", "turn", "speaker", "role", "text"])
+    return frame.assign(start=float("nan"), end=float("nan"))[list(TURN_COLUMNS)]
 
 
 @pytest.fixture
@@ -112,9 +113,11 @@ def test_pdpilot_p1_turns_and_roles():
     assert t["text"].iloc[3].endswith("we tend to use ICE plots.")
 
 
-def test_pdpilot_without_interviewer_names_dan_is_a_participant():
-    t = read_transcript(PDPILOT / "P1.txt")
-    assert set(t["role"]) == {"participant"}
+def test_pdpilot_interviewer_is_detected_or_set():
+    detected = read_transcript(PDPILOT / "P1.txt")  # Dan asks; the other label is "Participant"
+    assert set(detected.loc[detected["speaker"] == "Dan", "role"]) == {"interviewer"}
+    none = read_transcript(PDPILOT / "P1.txt", interviewer_names=[])  # set: nobody
+    assert set(none["role"]) == {"participant"}
 
 
 @pytest.mark.parametrize("name", ["P1", "P2", "P3", "P4"])
@@ -195,7 +198,7 @@ def test_colon_inside_a_sentence_is_not_a_speaker(tmp_path):
 def test_read_transcripts_folder_sorted_with_file_stem_ids(tmp_path):
     write(tmp_path / "T02.txt", "Interviewer: Hi.\nParticipant: Two.\n")
     write(tmp_path / "T01.txt", "Interviewer: Hi.\nParticipant: One.\n")
-    write(tmp_path / "notes.md", "not a transcript")
+    write(tmp_path / "notes.csv", "not,a,transcript")
     t = read_transcripts(tmp_path)
     assert list(t["transcript"]) == ["T01", "T01", "T02", "T02"]
     assert list(t["text"]) == ["Hi.", "One.", "Hi.", "Two."]
@@ -215,7 +218,7 @@ def test_transcript_file_errors(tmp_path):
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     with pytest.raises(InputFileError, match="bad.docx"):
         read_transcript(tmp_path / "bad.docx")
-    with pytest.raises(InputFileError, match="no .txt or .docx"):
+    with pytest.raises(InputFileError, match="no transcripts"):
         read_transcripts(_empty_dir(tmp_path))
 
 
@@ -241,11 +244,24 @@ def test_read_transcripts_rejects_two_files_with_one_id(tmp_path):
 
 def test_codebook_loads(codebook):
     assert codebook.name == "Test codebook"
-    assert codebook.ids == ["price_value", "fit_sizing", "delivery"]
+    # the parent "Shopping drivers" is no code id, so it becomes a grouping code
+    assert codebook.ids == ["shopping_drivers", "price_value", "fit_sizing", "delivery"]
+    assert not codebook["shopping_drivers"].codable
     table = codebook.table()
-    assert list(table.columns) == ["id", "label", "description", "parent", "keywords"]
-    assert table.loc[0, "parent"] == "Shopping drivers"
-    assert pd.isna(table.loc[1, "parent"])
+    assert list(table.columns) == [
+        "id",
+        "label",
+        "description",
+        "parent",
+        "path",
+        "level",
+        "keywords",
+        "regex",
+        "exclude",
+    ]
+    assert table.loc[1, "parent"] == "shopping_drivers"
+    assert table.loc[1, "path"] == "Shopping drivers > Price and value"
+    assert pd.isna(table.loc[2, "parent"])
     assert codebook["fit_sizing"].label == "Fit and sizing"
 
 
@@ -289,7 +305,6 @@ def test_malformed_yaml_names_file_and_line(tmp_path):
     ("text", "line", "message"),
     [
         ("codes:\n  - id: a\n    keywords: [x]\n  - id: a\n    keywords: [y]\n", 4, "twice"),
-        ("codes:\n  - id: a\n    label: A\n", 2, "no keywords"),
         ("codes:\n  - id: a\n    keywords: []\n", 3, "no keywords"),
         ("codes:\n  - id: a\n    keywords: [x*y]\n", 3, "only allowed at the end"),
         ("codes:\n  - id: a\n    keywords: ['*']\n", 3, "no letters"),
@@ -316,8 +331,10 @@ def test_codebook_missing_file(tmp_path):
 def test_codebook_built_in_code_checks_duplicates():
     with pytest.raises(CodebookError, match="twice"):
         Codebook(codes=(Code("a", keywords=("x",)), Code("a", keywords=("y",))))
-    with pytest.raises(CodebookError, match="no keywords"):
-        Code("a")
+    with pytest.raises(CodebookError, match="parent 'b' is not a code id"):
+        Codebook(codes=(Code("a", parent="b"),))
+    with pytest.raises(CodebookError, match="cycle"):
+        Codebook(codes=(Code("a", parent="b"), Code("b", parent="a")))
 
 
 # --------------------------------------------------------------------------- coding
@@ -416,25 +433,25 @@ def test_attach_segments_keeps_unmatched_and_does_not_mutate(turns, codebook):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Email me at priya.k+shop@example.com, thanks.", "Email me at [email], thanks."),
-        ("It's JO_99@mail.example.org.", "It's [email]."),
-        ("Ring 07700 900123 any time.", "Ring [phone] any time."),
-        ("Or +44 7700 900123 from abroad.", "Or [phone] from abroad."),
-        ("The shop is on 01632 960001.", "The shop is on [phone]."),
-        ("US line (555) 123-4567 works.", "US line [phone] works."),
-        ("London 020 7946 0018 too", "London [phone] too"),
-        ("See www.example.com/deals?x=1, it's good.", "See [link], it's good."),
-        ("Go to https://shop.example.net/item/42.", "Go to [link]."),
-        ("Try shop.example.net/x now", "Try [link] now"),
-        ("My sister Priya loves it; Priya says so.", "My sister [name] loves it; [name] says so."),
-        ("The courier, Dave, was late.", "The courier, [name], was late."),
-        ("a driver called Sam knocked", "a driver called [name] knocked"),
+        ("Email me at priya.k+shop@example.com, thanks.", "Email me at [EMAIL], thanks."),
+        ("It's JO_99@mail.example.org.", "It's [EMAIL]."),
+        ("Ring 07700 900123 any time.", "Ring [PHONE] any time."),
+        ("Or +44 7700 900123 from abroad.", "Or [PHONE] from abroad."),
+        ("The shop is on 01632 960001.", "The shop is on [PHONE]."),
+        ("US line (555) 123-4567 works.", "US line [PHONE] works."),
+        ("London 020 7946 0018 too", "London [PHONE] too"),
+        ("See www.example.com/deals?x=1, it's good.", "See [URL], it's good."),
+        ("Go to https://shop.example.net/item/42.", "Go to [URL]."),
+        ("Try shop.example.net/x now", "Try [URL] now"),
+        ("My sister Priya loves it; Priya says so.", "My sister [NAME] loves it; [NAME] says so."),
+        ("The courier, Dave, was late.", "The courier, [NAME], was late."),
+        ("a driver called Sam knocked", "a driver called [NAME] knocked"),
         (
             "I'm married, my wife's Sarah. Sarah shops.",
-            "I'm married, my wife's [name]. [name] shops.",
+            "I'm married, my wife's [NAME]. [NAME] shops.",
         ),
-        ("Married to Michelle, two kids, Tyler's 13.", "Married to [name], two kids, [name]'s 13."),
-        ("There's a lad, Dougie, who does our area.", "There's a lad, [name], who does our area."),
+        ("Married to Michelle, two kids, Tyler's 13.", "Married to [NAME], two kids, [NAME]'s 13."),
+        ("There's a lad, Dougie, who does our area.", "There's a lad, [NAME], who does our area."),
     ],
 )
 def test_redact_each_kind(text, expected):
@@ -444,9 +461,9 @@ def test_redact_each_kind(text, expected):
 def test_redact_given_names_whole_word_any_case():
     text = "Dan said hi to dan and DAN. Danny and Jordan stay."
     assert (
-        redact(text, names=["Dan"]) == "[name] said hi to [name] and [name]. Danny and Jordan stay."
+        redact(text, names=["Dan"]) == "[NAME] said hi to [NAME] and [NAME]. Danny and Jordan stay."
     )
-    assert redact("Mary Ann was there", names="Mary Ann") == "[name] was there"
+    assert redact("Mary Ann was there", names="Mary Ann") == "[NAME] was there"
 
 
 @pytest.mark.parametrize(
@@ -556,7 +573,7 @@ def test_pick_quotes_trims_long_turns_on_sentences_and_redacts():
     quote = s2["quote"].item()
     assert quote.startswith("… ") and quote.endswith(" …")
     assert "courier lost it" in quote
-    assert "[phone]" in quote and "07700" not in quote
+    assert "[PHONE]" in quote and "07700" not in quote
     for q in quotes["quote"]:
         assert "@" not in q and "Ann" not in q
 
@@ -567,7 +584,7 @@ def test_names_found_in_one_turn_are_redacted_in_other_turns_quotes():
         "Dave",
     ]
     assert redact("Fiona phoned me.") == "Fiona phoned me."
-    assert redact("Fiona phoned me.", found_names=["Fiona"]) == "[name] phoned me."
+    assert redact("Fiona phoned me.", found_names=["Fiona"]) == "[NAME] phoned me."
     filler = "and that is why I keep coming back to this shop for the price every time"
     coded = pd.DataFrame(
         {
@@ -585,7 +602,7 @@ def test_names_found_in_one_turn_are_redacted_in_other_turns_quotes():
     quotes = pick_quotes(coded, per_group=2, min_words=5)
     assert len(quotes) == 2
     assert not quotes["quote"].str.contains("Fiona").any()
-    assert quotes["quote"].str.contains("[name]", regex=False).all()
+    assert quotes["quote"].str.contains("[NAME]", regex=False).all()
 
 
 def test_pick_quotes_is_deterministic():

@@ -7,7 +7,15 @@ code 2. Commands live in one module per stage and register themselves on the sha
 
 from __future__ import annotations
 
-from . import factors, ingest, questionnaire, segments, study, text  # noqa: F401  (register commands)
+from . import (  # noqa: F401  (register commands)
+    factors,
+    ingest,
+    questionnaire,
+    report,
+    segments,
+    study,
+    text,
+)
 from ._app import app
 
 __all__ = ["app", "main"]

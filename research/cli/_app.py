@@ -46,5 +46,9 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def progress(message: str) -> None:
-    """Print a stage message on stderr (stdout stays for results)."""
-    err.print(f"[dim]· {message}[/dim]")
+    """Print a stage message on stderr when a person is watching (stdout stays for results).
+
+    Piped or captured runs stay quiet, so a user error is the one and only line on stderr.
+    """
+    if err.is_terminal:
+        err.print(f"[dim]· {message}[/dim]")

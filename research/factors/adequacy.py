@@ -1,4 +1,4 @@
-"""Is a correlation matrix worth factoring? Kaiser-Meyer-Olkin MSA and Bartlett's sphericity test."""
+"""Is a correlation matrix worth factoring? Kaiser-Meyer-Olkin MSA and Bartlett's test."""
 
 from __future__ import annotations
 

@@ -7,16 +7,18 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from research.errors import DataError
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
-from research.factors.correlation import CORRELATION_METHODS, correlation_matrix
+from research.factors.correlation import CORRELATION_METHODS, correlate
 from research.factors.extraction import EXTRACTION_METHODS, degrees_of_freedom, extract_factors
-from research.factors.nfactors import parallel_analysis, suggest_n_factors
-from research.factors.rotation import ROTATIONS, rotate
-from research.factors.scores import RegressionScorer
+from research.factors.fit import fit_statistics
+from research.factors.nfactors import n_factors_table
+from research.factors.rotation import OBLIQUE_ROTATIONS, ROTATIONS, rotate
+from research.factors.scores import SCORE_METHODS, FactorScorer
 
 __all__ = ["MIN_RESPONDENTS", "RESPONDENTS_PER_ITEM", "FactorModel", "max_identified_factors"]
 
@@ -32,6 +34,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "method": EXTRACTION_METHODS,
     "rotation": ROTATIONS,
     "correlation": CORRELATION_METHODS,
+    "scores": SCORE_METHODS,
 }
 
 
@@ -53,23 +56,28 @@ def _factor_names(k: int) -> list[str]:
 
 
 class FactorModel(BaseEstimator):
-    """Exploratory factor analysis: extraction, rotation, fit statistics and regression scores.
+    """Exploratory factor analysis: correlations, extraction, rotation, fit and scores.
 
     Parameters
     ----------
     n_factors : int or "auto"
-        Number of factors; ``"auto"`` takes the number suggested by parallel analysis
-        (:func:`research.factors.parallel_analysis`).
-    method : {"minres", "pa"}
-        Extraction: minimum residual (as ``psych::fa``'s default) or iterated principal axis.
-    rotation : {"oblimin", "promax", "varimax", "none"}
-        Rotation; oblimin and promax are oblique.
-    correlation : {"pearson"}
-        Item correlation type (pairwise-complete).
+        Number of factors; ``"auto"`` takes parallel analysis's suggestion
+        (:func:`research.factors.n_factors_table`).
+    method : {"minres", "ml", "pa"}
+        Extraction: minimum residual (psych's default), maximum likelihood, principal axis.
+    rotation : {"oblimin", "promax", "varimax", "geomin", "none"}
+        Rotation; oblimin, promax and geomin are oblique.
+    correlation : {"pearson", "polychoric", "auto"}
+        Item correlations (pairwise complete); ``"auto"`` treats items with at most 7 integer
+        answer codes as ordinal (polychoric).
+    scores : {"regression", "bartlett", "tenberge"}
+        Factor-score method of :meth:`transform`.
     n_iter : int
-        Random data sets for parallel analysis (used when ``n_factors="auto"``).
+        Comparison data sets for parallel analysis (used when ``n_factors="auto"``).
     random_state : int, numpy.random.Generator or None
         Seed for parallel analysis; the fit is deterministic given an int.
+    progress : bool
+        Show a progress bar on stderr during parallel analysis.
 
     Attributes
     ----------
@@ -89,12 +97,22 @@ class FactorModel(BaseEstimator):
     variance_ : pandas.DataFrame
         Per factor: ``ss_loadings`` (``diag(phi L'L)``, psych's "SS loadings"), ``proportion``
         (of the total item variance) and ``cumulative``.
+    unrotated_ : pandas.DataFrame
+        Loadings before rotation.
     correlation_ : pandas.DataFrame
         Item correlation matrix the model was fitted to.
+    correlation_info_ : research.factors.Correlation
+        How it was computed: ``method`` (what "auto" chose), ``reason``, pair counts,
+        ``smoothed``, ``corrected_pairs``.
+    n_factors_table_ : research.factors.NFactors or None
+        Parallel analysis, MAP, Kaiser and scree values when ``n_factors="auto"``.
     parallel_ : pandas.DataFrame or None
-        Parallel-analysis table when ``n_factors="auto"``, else None.
+        The parallel-analysis columns of that table (``factor, observed, simulated_mean,
+        simulated_quantile``), else None.
+    fit_ : dict
+        :func:`research.factors.fit_statistics`: RMSR, chi-square, TLI, RMSEA, BIC, ...
     rmsr_ : float
-        Root mean square of the off-diagonal residuals ``R - L phi L'``.
+        Root mean square off-diagonal residual (psych's RMSR).
     kmo_ : float
         Overall Kaiser-Meyer-Olkin MSA (per item in ``kmo_items_``).
     bartlett_ : dict
@@ -103,15 +121,15 @@ class FactorModel(BaseEstimator):
         Respondents fitted: rows with at least one answered item.
     heywood_ : list of str
         Items whose communality reached 1 (a :class:`HeywoodWarning` was issued).
-    scorer_ : RegressionScorer
-        Item means, standard deviations and regression weights used by :meth:`transform`.
+    scorer_ : FactorScorer
+        Item means, standard deviations and score weights used by :meth:`transform`.
 
     Notes
     -----
     With ``method="minres", rotation="oblimin"`` the loadings reproduce R psych 2.2.9
-    ``fa(bfi[,1:25], nfactors=5, rotate="oblimin", fm="minres")`` to about 1e-14, the KMO and
-    Bartlett statistics match psych's, and ``n_factors="auto"`` picks psych's 6 factors on bfi
-    (all checked in ``tests/test_factors.py``).
+    ``fa(bfi[,1:25], nfactors=5, rotate="oblimin", fm="minres")`` to about 1e-14, the KMO,
+    Bartlett and fit statistics match psych's, and ``n_factors="auto"`` picks psych's 6 factors
+    on bfi (``tests/test_factors.py``, ``tests/test_factors_extraction.py``).
     """
 
     def __init__(
@@ -121,15 +139,19 @@ class FactorModel(BaseEstimator):
         method: str = "minres",
         rotation: str = "oblimin",
         correlation: str = "pearson",
+        scores: str = "regression",
         n_iter: int = 20,
         random_state: int | np.random.Generator | None = 0,
+        progress: bool = False,
     ) -> None:
         self.n_factors = n_factors
         self.method = method
         self.rotation = rotation
         self.correlation = correlation
+        self.scores = scores
         self.n_iter = n_iter
         self.random_state = random_state
+        self.progress = progress
 
     # ------------------------------------------------------------------ validation
     def _check_params(self) -> int | None:
@@ -144,7 +166,8 @@ class FactorModel(BaseEstimator):
             or (isinstance(rs, int | np.integer) and not isinstance(rs, bool) and rs >= 0)
         ):
             raise DataError(
-                f"random_state must be a non-negative integer, a numpy Generator or None, got {rs!r}"
+                "random_state must be a non-negative integer, a numpy Generator or None, "
+                f"got {rs!r}"
             )
         if isinstance(self.n_factors, str) and self.n_factors == "auto":
             return None
@@ -212,7 +235,8 @@ class FactorModel(BaseEstimator):
         DataError
             For a bad parameter (naming it, the allowed values and the value received),
             non-numeric columns, constant items, fewer than ``max(50, 3 * items)`` respondents,
-            or more factors than the items can identify.
+            more factors than the items can identify, or non-ordinal items asked to be
+            correlated polychorically.
         """
         fixed_k = self._check_params()
         items = self._check_data(X)
@@ -221,14 +245,22 @@ class FactorModel(BaseEstimator):
             self._check_n_factors(fixed_k, p)
         names = list(items.columns)
 
-        corr = correlation_matrix(items, method=self.correlation)
+        info = correlate(items, method=self.correlation)
+        corr = info.matrix
         kmo_overall, kmo_items = kmo(corr)
         bartlett = bartlett_sphericity(corr, n)
 
-        parallel = None
+        table = None
         if fixed_k is None:
-            parallel = parallel_analysis(items, n_iter=self.n_iter, random_state=self.random_state)
-            k = suggest_n_factors(parallel)
+            table = n_factors_table(
+                items,
+                correlation=info.method,
+                corr=corr,
+                n_iter=self.n_iter,
+                random_state=self.random_state,
+                progress=self.progress,
+            )
+            k = table.recommended
             limit = max_identified_factors(p)
             if k > limit:
                 warnings.warn(
@@ -245,7 +277,7 @@ class FactorModel(BaseEstimator):
         if not extraction.converged:
             warnings.warn(
                 f"{self.method} extraction did not converge in {extraction.n_iter} iterations",
-                UserWarning,
+                ConvergenceWarning,
                 stacklevel=2,
             )
         rotated = rotate(extraction.loadings, self.rotation)
@@ -255,13 +287,12 @@ class FactorModel(BaseEstimator):
         structure = loadings @ phi
         model = loadings.to_numpy() @ rotated.phi @ loadings.to_numpy().T
         communalities = pd.Series(np.diag(model).copy(), index=names, name="communality")
-        residual = corr.to_numpy() - model
-        off = ~np.eye(p, dtype=bool)
         ss = np.diag(rotated.phi @ rotated.loadings.T @ rotated.loadings)
         variance = pd.DataFrame(
             {"ss_loadings": ss, "proportion": ss / p, "cumulative": np.cumsum(ss / p)},
             index=pd.Index(factors, name="factor"),
         )
+        fit = fit_statistics(corr, loadings, phi, n_obs=n, n_pairs=info.n_pairs)
 
         self.items_ = names
         self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -269,23 +300,62 @@ class FactorModel(BaseEstimator):
         self.n_obs_ = int(n)
         self.n_factors_ = int(k)
         self.correlation_ = corr
+        self.correlation_info_ = info
         self.kmo_ = kmo_overall
         self.kmo_items_ = kmo_items
         self.bartlett_ = bartlett
-        self.parallel_ = parallel
+        self.n_factors_table_ = table
+        self.parallel_ = (
+            None
+            if table is None
+            else table.table.reset_index()[
+                ["factor", "observed", "simulated_mean", "simulated_quantile"]
+            ]
+        )
+        self.unrotated_ = pd.DataFrame(extraction.loadings, index=names, columns=factors)
         self.loadings_ = loadings
         self.phi_ = phi
         self.structure_ = structure
         self.communalities_ = communalities
         self.uniquenesses_ = (1.0 - communalities).rename("uniqueness")
         self.variance_ = variance
-        self.rmsr_ = float(np.sqrt(np.mean(residual[off] ** 2)))
+        self.fit_ = fit
+        self.rmsr_ = float(fit["rmsr"])
         self.heywood_ = [names[i] for i in extraction.heywood]
-        self.scorer_ = RegressionScorer.from_fit(items, corr, structure)
+        self.scorer_ = FactorScorer.from_fit(
+            items, corr, structure, loadings=loadings, phi=phi, method=self.scores
+        )
         return self
 
+    def oblique_solution(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Pattern loadings and phi of an oblique rotation of this extraction.
+
+        The fitted solution itself when its rotation is oblique; otherwise an oblimin rotation
+        of ``unrotated_`` with factors matched (by absolute congruence) and signed to the
+        fitted ones, so omega can be computed per fitted factor as ``psych::omega`` does.
+        """
+        check_is_fitted(self, "loadings_")
+        if self.rotation in OBLIQUE_ROTATIONS or self.n_factors_ == 1:
+            return self.loadings_, self.phi_
+        from scipy.optimize import linear_sum_assignment
+
+        rotated = rotate(self.unrotated_.to_numpy(), "oblimin")
+        fitted = self.loadings_.to_numpy()
+        norms = np.linalg.norm(fitted, axis=0)[:, None] * np.linalg.norm(rotated.loadings, axis=0)
+        congruence = fitted.T @ rotated.loadings / norms
+        rows, cols = linear_sum_assignment(-np.abs(congruence))
+        order = cols[np.argsort(rows)]
+        signs = np.sign(congruence[np.arange(len(order)), order])
+        signs[signs == 0] = 1.0
+        lam = rotated.loadings[:, order] * signs
+        ph = rotated.phi[np.ix_(order, order)] * np.outer(signs, signs)
+        return (
+            pd.DataFrame(lam, index=self.loadings_.index, columns=self.loadings_.columns),
+            pd.DataFrame(ph, index=self.phi_.index, columns=self.phi_.columns),
+        )
+
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        """Regression (Thurstone) factor scores of the respondents in ``X``.
+        """Factor scores (method ``scores``) of the respondents in ``X``, new ones included.
 
         Parameters
         ----------
@@ -301,7 +371,7 @@ class FactorModel(BaseEstimator):
         -----
         Items are standardised with the means and standard deviations of the fitting data, and a
         missing answer is imputed with the item's fitting mean (0 after standardising). See
-        :class:`research.factors.RegressionScorer`.
+        :class:`research.factors.FactorScorer`.
         """
         check_is_fitted(self, "scorer_")
         return self.scorer_.transform(X)

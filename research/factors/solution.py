@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from research.errors import DataError, suggest
+from research.factors.flags import item_flags
 from research.factors.model import FactorModel
-from research.factors.reliability import cronbach_alpha
+from research.factors.naming import factor_labels
+from research.factors.nfactors import NFactors
+from research.factors.reliability import Omega, alpha_if_dropped, cronbach_alpha, omega
 
 __all__ = [
     "PRIMARY_LOADING_MIN",
@@ -39,16 +42,32 @@ class FactorSolution:
     variance : pandas.DataFrame
         ``ss_loadings``, ``proportion``, ``cumulative`` per factor.
     scores : pandas.DataFrame
-        Regression factor scores, respondents (indexed like the responses) x factors.
+        Factor scores, respondents (indexed like the responses) x factors.
     reliability : pandas.DataFrame
         Per factor: ``n_items``, ``items`` (comma-joined ids of the items whose primary
-        loading, of absolute value >= 0.3, is on the factor) and ``cronbach_alpha``.
+        loading, of absolute value >= 0.3, is on the factor), ``cronbach_alpha``,
+        ``omega_total``, ``omega_hierarchical`` and ``omega_group`` (see
+        :func:`reliability_table`).
     labels : dict
-        Factor name (``"F1"``...) -> human label.
+        Factor name (``"F1"``...) -> human label (overrides applied).
     parallel : pandas.DataFrame or None
         Parallel-analysis table when the number of factors was chosen automatically.
     model : FactorModel
         The fitted model (fit statistics, scorer for new respondents).
+    structure, uniquenesses : pandas.DataFrame, pandas.Series
+        Structure matrix and ``1 - communality``.
+    fit : dict
+        :func:`research.factors.fit_statistics` of the solution.
+    flags : pandas.DataFrame
+        :func:`research.factors.item_flags` (weak, cross-loading, off-construct items).
+    item_reliability : pandas.DataFrame
+        Per item of a factor: ``factor``, ``alpha_if_dropped``, ``item_rest_r``.
+    omega : Omega or None
+        Whole-battery omega (Schmid-Leiman on the oblique solution); None for one factor.
+    n_factors : NFactors or None
+        The evidence on the number of factors when it was chosen automatically.
+    correlation_method : str
+        ``"pearson"`` or ``"polychoric"`` (what was used).
 
     Notes
     -----
@@ -65,15 +84,34 @@ class FactorSolution:
     labels: dict[str, str]
     parallel: pd.DataFrame | None
     model: FactorModel
+    structure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    uniquenesses: pd.Series = field(default_factory=pd.Series)
+    fit: dict[str, float | int] = field(default_factory=dict)
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    omega: Omega | None = None
+    n_factors: NFactors | None = None
+    correlation_method: str = "pearson"
+
+    def score(self, responses: pd.DataFrame) -> pd.DataFrame:
+        """Factor scores of new respondents (same items; see :meth:`FactorModel.transform`)."""
+        return self.model.transform(responses)
 
 
-def _primary(loadings: pd.DataFrame) -> pd.Series:
-    """Factor of each item's largest absolute loading."""
-    return loadings.abs().idxmax(axis=1)
+def _members(loadings: pd.DataFrame) -> dict[str, list[str]]:
+    """Each factor's items: primary (largest absolute) loading on it, at least 0.3."""
+    primary = loadings.abs().idxmax(axis=1)
+    strongest = loadings.abs().max(axis=1)
+    return {
+        f: [i for i in loadings.index if primary[i] == f and strongest[i] >= PRIMARY_LOADING_MIN]
+        for f in loadings.columns
+    }
 
 
-def reliability_table(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFrame:
-    """Cronbach's alpha of each factor's items.
+def reliability_table(
+    items: pd.DataFrame, loadings: pd.DataFrame, omega_result: Omega | None = None
+) -> pd.DataFrame:
+    """Cronbach's alpha and McDonald's omegas of each factor's items.
 
     Parameters
     ----------
@@ -81,12 +119,16 @@ def reliability_table(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFra
         Responses, respondents x items (the loadings' items). Not modified.
     loadings : pandas.DataFrame
         Pattern loadings, items x factors.
+    omega_result : Omega, optional
+        :func:`research.factors.omega` computed with these factors' item groups; adds its
+        per-factor ``total``, ``general`` and ``group`` as ``omega_total``,
+        ``omega_hierarchical`` and ``omega_group``.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``factor``; columns ``n_items``, ``items`` (comma-joined, in item order) and
-        ``cronbach_alpha`` (NaN for fewer than two items).
+        Index ``factor``; columns ``n_items``, ``items`` (comma-joined, in item order),
+        ``cronbach_alpha`` (NaN for fewer than two items) and, with ``omega_result``, the omegas.
 
     Notes
     -----
@@ -94,81 +136,43 @@ def reliability_table(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFra
     0.3 in absolute value. Items loading negatively are negated before computing alpha, so
     reverse-keyed items count in the right direction. Alpha uses listwise-complete respondents
     (:func:`research.factors.cronbach_alpha`); on bfi the neuroticism factor gets 0.81, psych's
-    published value.
+    published value. The omegas are psych's ``omega.group`` for the same items.
     """
-    primary = _primary(loadings)
-    strongest = loadings.abs().max(axis=1)
     rows = []
-    for factor in loadings.columns:
-        members = [
-            i
-            for i in loadings.index
-            if primary[i] == factor and strongest[i] >= PRIMARY_LOADING_MIN
-        ]
+    for factor, members in _members(loadings).items():
         signs = np.sign(loadings.loc[members, factor].to_numpy())
         alpha = cronbach_alpha(items[members] * signs) if members else float("nan")
-        rows.append(
-            {
-                "n_items": len(members),
-                "items": ", ".join(str(m) for m in members),
-                "cronbach_alpha": alpha,
-            }
-        )
+        row = {
+            "n_items": len(members),
+            "items": ", ".join(str(m) for m in members),
+            "cronbach_alpha": alpha,
+        }
+        if omega_result is not None:
+            groups = omega_result.groups
+            for col, src in (
+                ("omega_total", "total"),
+                ("omega_hierarchical", "general"),
+                ("omega_group", "group"),
+            ):
+                row[col] = float(groups.loc[factor, src]) if factor in groups.index else np.nan
+        rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(list(loadings.columns), name="factor"))
 
 
-def factor_labels(
-    loadings: pd.DataFrame,
-    constructs: Mapping[str, str] | None = None,
-    construct_labels: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """Human labels for the factors.
-
-    Parameters
-    ----------
-    loadings : pandas.DataFrame
-        Pattern loadings, items x factors.
-    constructs : mapping, optional
-        Item id -> intended construct id. Items not in ``loadings`` are ignored.
-    construct_labels : mapping, optional
-        Construct id -> display label; a construct without one is shown by its id.
-
-    Returns
-    -------
-    dict
-        Factor -> label. With ``constructs``, a factor is labelled with the construct having
-        the largest sum of absolute loadings on it among the items whose primary (largest
-        absolute) loading is on that factor; the second and later factors given the same label
-        get " (2)", " (3)", ... A factor without such items, or without ``constructs``, is
-        labelled "Factor k".
-
-    Notes
-    -----
-    On bfi with the psychTools dictionary's Big-Five constructs, the five factors are labelled
-    with the five intended traits (checked in ``tests/test_factors.py``).
-    """
-    factors = list(loadings.columns)
-    labels = {f: f"Factor {i}" for i, f in enumerate(factors, start=1)}
-    if not constructs:
-        return labels
-    construct_labels = dict(construct_labels or {})
-    primary = _primary(loadings)
-    seen: dict[str, int] = {}
-    for factor in factors:
-        members = [i for i in loadings.index if primary[i] == factor and i in constructs]
-        if not members:
+def _item_reliability(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFrame:
+    frames = []
+    for factor, members in _members(loadings).items():
+        if len(members) < 2:
             continue
-        weight = (
-            loadings.loc[members, factor]
-            .abs()
-            .groupby([str(constructs[i]) for i in members], sort=True)
-            .sum()
+        signs = np.sign(loadings.loc[members, factor].to_numpy())
+        table = alpha_if_dropped(items[members] * signs)
+        table.insert(0, "factor", factor)
+        frames.append(table)
+    if not frames:
+        return pd.DataFrame(
+            columns=["factor", "alpha_if_dropped", "item_rest_r"], index=pd.Index([], name="item")
         )
-        best = str(weight.idxmax())
-        label = str(construct_labels.get(best, best))
-        seen[label] = seen.get(label, 0) + 1
-        labels[factor] = label if seen[label] == 1 else f"{label} ({seen[label]})"
-    return labels
+    return pd.concat(frames)
 
 
 def fit_factors(
@@ -178,11 +182,17 @@ def fit_factors(
     n_factors: int | str = "auto",
     method: str = "minres",
     rotation: str = "oblimin",
+    correlation: str = "pearson",
+    scores: str = "regression",
     constructs: Mapping[str, str] | None = None,
     construct_labels: Mapping[str, str] | None = None,
+    wording: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    n_iter: int = 20,
     random_state: int | np.random.Generator | None = 0,
+    progress: bool = False,
 ) -> FactorSolution:
-    """Factor-analyse survey responses and score, name and check the reliability of the factors.
+    """Factor-analyse survey responses: fit, score, name, flag and check reliability.
 
     Parameters
     ----------
@@ -192,23 +202,35 @@ def fit_factors(
         Item columns to analyse; default all columns (which must then all be numeric).
     n_factors : int or "auto"
         Number of factors, or ``"auto"`` for parallel analysis.
-    method : {"minres", "pa"}
+    method : {"minres", "ml", "pa"}
         Extraction method.
-    rotation : {"oblimin", "promax", "varimax", "none"}
+    rotation : {"oblimin", "promax", "varimax", "geomin", "none"}
         Rotation.
+    correlation : {"pearson", "polychoric", "auto"}
+        Item correlations; ``"auto"`` treats Likert-type items as ordinal.
+    scores : {"regression", "bartlett", "tenberge"}
+        Factor-score method.
     constructs : mapping, optional
-        Item id -> intended construct id, used to label factors (see :func:`factor_labels`).
+        Item id -> intended construct id: labels factors and flags off-construct items.
     construct_labels : mapping, optional
         Construct id -> display label.
+    wording : mapping, optional
+        Item id -> question text, to label factors no construct names.
+    labels : mapping, optional
+        Factor (``"F1"``...) -> label overriding the suggestion (e.g. from the study file).
+    n_iter : int
+        Parallel-analysis data sets.
     random_state : int, numpy.random.Generator or None
         Seed for parallel analysis.
+    progress : bool
+        Progress bar on stderr during parallel analysis.
 
     Returns
     -------
     FactorSolution
         Loadings, factor correlations, communalities, variance, scores for every respondent,
-        per-factor reliability, labels, the parallel table and the fitted model. Factor columns
-        are always ``"F1".."Fk"``; human names are only in ``labels``.
+        per-factor reliability, labels, flags, fit, the number-of-factors evidence and the
+        fitted model. Factor columns are always ``"F1".."Fk"``; names are only in ``labels``.
 
     Raises
     ------
@@ -218,7 +240,9 @@ def fit_factors(
     Notes
     -----
     Wraps :class:`FactorModel`, whose loadings reproduce R ``psych::fa`` on bfi. Scores impute
-    missing answers with the item mean (see :meth:`FactorModel.transform`).
+    missing answers with the item mean (see :meth:`FactorModel.transform`). Omega uses the
+    oblique solution (an oblimin rotation of the same extraction when ``rotation`` is
+    orthogonal), as ``psych::omega`` does.
     """
     if not isinstance(responses, pd.DataFrame):
         raise DataError(f"responses must be a pandas DataFrame, got {type(responses).__name__}")
@@ -235,17 +259,45 @@ def fit_factors(
             )
     data = responses[items]
     model = FactorModel(
-        n_factors=n_factors, method=method, rotation=rotation, random_state=random_state
+        n_factors=n_factors,
+        method=method,
+        rotation=rotation,
+        correlation=correlation,
+        scores=scores,
+        n_iter=n_iter,
+        random_state=random_state,
+        progress=progress,
     ).fit(data)
     loadings = model.loadings_.copy()
+    fitted = data[model.items_]
+    omega_result = None
+    if model.n_factors_ > 1:
+        pattern, phi = model.oblique_solution()
+        omega_result = omega(
+            model.correlation_,
+            pattern,
+            phi,
+            communalities=model.communalities_,
+            groups=_members(loadings),
+        )
     return FactorSolution(
         loadings=loadings,
         phi=model.phi_.copy(),
         communalities=model.communalities_.copy(),
         variance=model.variance_.copy(),
         scores=model.transform(data),
-        reliability=reliability_table(data[model.items_], loadings),
-        labels=factor_labels(loadings, constructs, construct_labels),
+        reliability=reliability_table(fitted, loadings, omega_result),
+        labels=factor_labels(
+            loadings, constructs, construct_labels, wording=wording, overrides=labels
+        ),
         parallel=None if model.parallel_ is None else model.parallel_.copy(),
         model=model,
+        structure=model.structure_.copy(),
+        uniquenesses=model.uniquenesses_.copy(),
+        fit=dict(model.fit_),
+        flags=item_flags(loadings, constructs),
+        item_reliability=_item_reliability(fitted, loadings),
+        omega=omega_result,
+        n_factors=model.n_factors_table_,
+        correlation_method=model.correlation_info_.method,
     )

@@ -1,4 +1,4 @@
-"""import_responses: read an export, map it, recode it, apply the quality rules."""
+"""import_responses: read any export, map it, recode it, apply the quality rules, weight it."""
 
 from __future__ import annotations
 
@@ -7,113 +7,257 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError
+from ..errors import MappingError
 from ..questionnaire import Questionnaire
-from .mapping import PERSONAL_COLUMNS, map_columns
-from .quality import QualityRules, flag_respondents
-from .qualtrics import read_qualtrics
-from .recode import recode_item, reverse_key
+from .detect import read_export
+from .generic import read_mapping_file
+from .infer import build_questionnaire, infer_from_export
+from .mapping import map_columns
+from .paradata import paradata as read_paradata
+from .paradata import respondent_ids
+from .personal import find_personal_columns
+from .quality import QualityRules, evaluate_rules
+from .recode import recode_columns, reverse_key
 from .survey import SurveyData
+from .weights import WeightSpec, rake, weight_report
 
 __all__ = ["import_responses"]
-
-_ID_COLUMNS = ("ResponseId", "ResponseID", "respondent_id", "V1")
 
 
 def import_responses(
     path: str | Path,
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | None = None,
     *,
     rules: QualityRules | None = None,
     lenient: bool = False,
     strict: bool = False,
+    format: str | None = None,
+    mapping_file: str | Path | None = None,
+    weights: WeightSpec | dict | None = None,
+    keep_personal: bool = False,
 ) -> SurveyData:
     """Import a survey export into :class:`SurveyData`.
 
     Parameters
     ----------
     path : str or Path
-        The export (Qualtrics CSV; other platforms arrive with the import issue).
-    questionnaire : Questionnaire
-        The questionnaire fielded; its scales recode the answers.
+        The export: Qualtrics, SurveyMonkey, Google Forms, KoboToolbox/ODK, SPSS or a plain
+        CSV/XLSX (the format is detected; see :func:`research.ingest.detect_format`).
+    questionnaire : Questionnaire, optional
+        The questionnaire fielded; its scales recode the answers. Without it, one is drafted
+        from the export (every answer column kept, value labels decoded where the export
+        carries them).
     rules : QualityRules, optional
         Exclusion rules (defaults as documented on :class:`QualityRules`).
     lenient : bool
-        Set answers outside an item's scale missing instead of raising :class:`RecodeError`.
+        Set answers outside an item's scale missing (listed in ``recode_problems``) instead of
+        raising :class:`RecodeError`.
     strict : bool
         Raise :class:`MappingError` when a questionnaire item has no column.
+    format : str, optional
+        Skip detection and use this reader (``qualtrics``, ``surveymonkey``, ``google_forms``,
+        ``kobo``, ``spss``, ``generic``).
+    mapping_file : str or Path, optional
+        CSV/XLSX/YAML saying which column (or ImportId) holds which item.
+    weights : WeightSpec or dict, optional
+        A weight column, or raking targets (the study file's ``weights`` section).
+    keep_personal : bool
+        Keep personal columns of kept respondents in ``SurveyData.personal`` (never in
+        ``responses``).
 
     Returns
     -------
     SurveyData
         Every data row read is either kept (in ``responses``) or listed in ``exclusions`` with
         a reason: ``n_kept + n_excluded == n_read`` always.
+
+    Raises
+    ------
+    InputFileError, MappingError, RecodeError, DataError, StudyConfigError
+        A problem with the export, the mapping, an answer, or the weighting options; the
+        message names the file, row and column.
     """
     rules = rules or QualityRules()
-    data, meta = read_qualtrics(path)
     spath = str(path)
-    mapping = map_columns(meta.columns, questionnaire, strict=strict, path=spath)
-    id_col = next((c for c in _ID_COLUMNS if c in data.columns), None)
-    if id_col is None:
-        raise InputFileError("no respondent id column (ResponseId) in the export", path=path)
-    ids = data[id_col].astype(str).str.strip()
-    if (ids == "").any():
-        first = int(np.flatnonzero(ids == "")[0])
-        raise InputFileError("a data row has no respondent id", path=path, row=first + 1)
+    data, meta, detection = read_export(path, format=format)
+    notes = list(meta.notes)
+    if questionnaire is None:
+        personal = find_personal_columns(data, meta.columns)
+        draft, mapping = infer_from_export(data, meta, skip=set(personal["column"]))
+        q = build_questionnaire(draft, source=spath, via_yaml=False)
+        notes.append("no questionnaire given: one was drafted from the export")
+    else:
+        q = questionnaire
+        mfile = read_mapping_file(mapping_file) if mapping_file is not None else None
+        mapping = map_columns(
+            meta.columns, q, strict=strict, path=spath, platform=meta.format, mapping_file=mfile
+        )
+        text_items = {i.id for i in q.items if i.type == "text"}
+        protected = set(
+            mapping.loc[mapping["item"].notna() & ~mapping["item"].isin(text_items), "column"]
+        )
+        personal = find_personal_columns(data, meta.columns, protected=protected)
+        hit = mapping["column"].isin(set(personal["column"]))
+        mapping.loc[hit, "detail"] = mapping.loc[hit, "item"].map(
+            lambda i: f"would be item {i}" if isinstance(i, str) else ""
+        )
+        mapping.loc[hit, ["item", "option", "how"]] = [None, None, "personal"]
+        if mapping["item"].notna().sum() == 0:
+            raise MappingError(
+                "no column of the export matches an item of the questionnaire (by id, ImportId, "
+                "name or question text); is this the right questionnaire, or is a mapping file "
+                "needed?",
+                path=spath,
+            )
+    personal_cols = tuple(personal["column"])
+    blank = _blank_columns(data, mapping)
+    mapping.loc[mapping["column"].isin(blank) & (mapping["how"] == "unmapped"), "how"] = "empty"
 
-    paradata = pd.DataFrame(index=data.index)
-    paradata["respondent_id"] = ids
-    paradata["duration"] = pd.to_numeric(data.get("Duration (in seconds)"), errors="coerce")
-    fin = data.get("Finished", pd.Series("", index=data.index)).astype(str).str.lower()
-    paradata["finished"] = fin.map({"true": True, "1": True, "false": False, "0": False})
-    paradata["progress"] = pd.to_numeric(data.get("Progress"), errors="coerce")
-    paradata["start"] = data.get("StartDate")
+    ids, _ = respondent_ids(data, meta)
+    para = read_paradata(data, meta, ids)
+    recoded = recode_columns(
+        data,
+        mapping,
+        q,
+        value_labels=meta.value_labels,
+        separator=meta.separator,
+        platform=meta.format,
+        lenient=lenient,
+        path=spath,
+        row_ids=ids,
+    )
+    raw = recoded.codes
+    exclusions, excluded = evaluate_rules(raw, para, q, rules, ids)
+    keep = ~excluded
 
-    item_cols = mapping.dropna(subset=["item"]).set_index("item")["column"]
-    raw_parts, text_parts = [], {}
-    for item in questionnaire.items:
-        if item.id not in item_cols:
-            continue
-        col = item_cols[item.id]
-        values = data[col].set_axis(ids.where(~ids.duplicated(), ids + "#dup"))
-        if item.type == "text":
-            text_parts[item.id] = data[col].to_numpy()
-            continue
-        coded = recode_item(values, item, questionnaire, lenient=lenient, path=spath, column=col)
-        raw_parts.append(coded.set_axis(data.index))
-    raw = pd.concat(raw_parts, axis=1) if raw_parts else pd.DataFrame(index=data.index)
-
-    exclusions = flag_respondents(raw, paradata, questionnaire, rules, ids)
-    excluded_rows = set()
-    if len(exclusions):
-        # Positions of excluded rows (duplicate ids exclude the later row only).
-        seen: set[str] = set()
-        excl_ids = set(exclusions["respondent_id"])
-        dup_ids = set(exclusions.loc[exclusions["reason"] == "duplicate_id", "respondent_id"])
-        for pos, rid in enumerate(ids):
-            if rid in excl_ids and (rid not in dup_ids or rid in seen):
-                excluded_rows.add(pos)
-            seen.add(rid)
-    keep = np.array([pos not in excluded_rows for pos in range(len(data))])
-
-    responses = raw.copy()
-    for item in questionnaire.items:
+    index = pd.Index(ids.to_numpy()[keep], name="respondent_id")
+    responses = raw.loc[keep].set_axis(index)  # a new frame: reversing it leaves `raw` alone
+    for item in q.items:
         if item.reverse and item.id in responses:
-            responses[item.id] = reverse_key(responses[item.id], item, questionnaire)
-    responses = responses.loc[keep].set_axis(pd.Index(ids[keep], name="respondent_id"))
-    text = pd.DataFrame(text_parts, index=data.index).loc[keep]
-    text.index = responses.index
-    paradata = paradata.drop(columns=[c for c in PERSONAL_COLUMNS if c in paradata])
-    paradata = paradata.set_index("respondent_id")
+            responses[item.id] = reverse_key(responses[item.id], item, q)
+    text = recoded.text.loc[keep].set_axis(index)
+    kept_personal = data.loc[keep, list(personal_cols)].set_axis(index) if keep_personal else None
+    w, wreport = _weights(weights, data.loc[keep].set_axis(index), responses, q)
+    problems = recoded.problems.copy()
+    problems.insert(0, "respondent_id", ids.to_numpy()[problems["row"].to_numpy(dtype=int)])
+    problems = problems.drop(columns="row")
+    para = para.set_index("respondent_id")
     if len(exclusions) + len(responses) != len(data):  # invariant, not user input
         raise AssertionError("import lost respondents")
     return SurveyData(
         responses=responses,
         text=text,
-        paradata=paradata,
+        paradata=para,
         exclusions=exclusions.reset_index(drop=True),
         mapping=mapping,
-        questionnaire=questionnaire,
+        questionnaire=q,
         source=spath,
         n_read=len(data),
+        weights=w,
+        personal_columns=personal_cols,
+        format=meta.format,
+        encoding=meta.encoding,
+        layout=meta.layout,
+        detection=detection.evidence,
+        recode_problems=problems,
+        weight_report=wreport,
+        personal=kept_personal,
+        notes=tuple(notes),
     )
+
+
+def _blank_columns(data: pd.DataFrame, mapping: pd.DataFrame) -> set[str]:
+    """Unmapped columns without a single answer (reported as ``empty``, not ``unmapped``)."""
+    out = set()
+    for col in mapping.loc[mapping["how"] == "unmapped", "column"]:
+        values = data[col]
+        if values.dtype.kind in "fiub":
+            empty = values.isna().all()
+        else:
+            empty = (
+                values.astype(object).where(values.notna(), "").astype(str).str.strip() == ""
+            ).all()
+        if empty:
+            out.add(col)
+    return out
+
+
+def _weights(spec, kept: pd.DataFrame, responses: pd.DataFrame, q: Questionnaire):
+    """Weights of kept respondents from a column or by raking, with their report."""
+    from ..errors import DataError
+
+    if spec is None:
+        return None, None
+    if isinstance(spec, dict):
+        spec = WeightSpec.from_dict(spec)
+        if spec is None:
+            return None, None
+    if spec.column:
+        if spec.column not in kept.columns:
+            from ..errors import suggest
+
+            raise DataError(
+                f"weight column {spec.column!r} is not in the export"
+                f"{suggest(spec.column, kept.columns)}",
+                column=spec.column,
+            )
+        w = pd.to_numeric(kept[spec.column], errors="coerce")
+        bad = w.isna() | (w < 0)
+        if bad.any():
+            raise DataError(
+                f"weight {kept[spec.column][bad].iloc[0]!r} is not a non-negative number",
+                row=bad.idxmax(),
+                column=spec.column,
+            )
+        w = w.astype(float).rename("weight")
+        return w, weight_report(w)
+    frame = pd.DataFrame(index=responses.index)
+    targets = {}
+    for var, shares in spec.targets.items():
+        parts = [p.strip() for p in str(var).split(" x ")]
+        cols = [_rake_variable(p, kept, responses, q) for p in parts]
+        frame[var] = cols[0] if len(cols) == 1 else _cross(cols)
+        targets[var] = {_category(var, parts, k, q): float(v) for k, v in shares.items()}
+    if len(frame) == 0:
+        return pd.Series(dtype=float, name="weight"), weight_report(pd.Series(dtype=float))
+    return rake(frame, targets, trim=spec.trim, max_iter=spec.max_iter, tol=spec.tol)
+
+
+def _rake_variable(name: str, kept: pd.DataFrame, responses: pd.DataFrame, q) -> pd.Series:
+    from ..errors import DataError, suggest
+
+    if name in responses.columns:
+        return responses[name].map(
+            lambda v: np.nan if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v)
+        )
+    if name in kept.columns:
+        s = kept[name].astype(object).where(kept[name].notna(), "").astype(str).str.strip()
+        return s.where(s != "", np.nan)
+    raise DataError(
+        f"raking variable {name!r} is neither an item nor an export column"
+        f"{suggest(name, list(responses.columns) + list(kept.columns))}",
+        column=name,
+    )
+
+
+def _cross(cols: list[pd.Series]) -> pd.Series:
+    out = cols[0].astype(object)
+    for c in cols[1:]:
+        out = out + " x " + c.astype(object)
+    return out
+
+
+def _category(var: str, parts: list[str], key: object, q: Questionnaire) -> str:
+    """A target category as the raking frame spells it (labels of items become codes)."""
+    pieces = [p.strip() for p in str(key).split(" x ")] if len(parts) > 1 else [str(key).strip()]
+    out = []
+    for part, piece in zip(parts, pieces, strict=False):
+        try:
+            item = q.item(part)
+        except KeyError:
+            out.append(piece)
+            continue
+        labels = {" ".join(c.label.lower().split()): c.code for c in q.options(item)}
+        code = labels.get(" ".join(piece.lower().split()))
+        out.append(str(code) if code is not None else piece)
+    return " x ".join(out)

@@ -1,139 +1,156 @@
-"""Read Qualtrics CSV exports (current 3-header-row format and the legacy 2-row format)."""
+"""Read Qualtrics exports: current 3-row, early "Insights" 3-row and legacy 2-row CSV/TSV.
+
+Layouts (row 1 is always the column names):
+
+``3-row``
+    Row 2 question text, row 3 ``{"ImportId":"QID5_1"}`` JSON (possibly with ``"timeZone"`` or
+    ``"choiceId"`` keys). UTF-8 CSV or UTF-16 TSV ("Download data" → TSV).
+``insights``
+    The 2016–17 variant: row 3 is ``{'ImportId': 'QID1'}`` with single quotes.
+``legacy``
+    Two rows: ``V1``…``V10`` then export tags, and a row of labels (``ResponseID``,
+    ``ResponseSet``, ..., then question text); usually with a UTF-8 byte-order mark. ``V1``…
+    ``V10`` are renamed to the labels of row 2 so every layout has ``ResponseID``,
+    ``StartDate``, ``Finished``.
+``2-row``
+    Current column names and question text but no ImportId row.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import ast
+import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputFileError
+from .meta import ExportMeta, QualtricsMeta, column_table
+from .textio import decode_bytes, peek_records, read_bytes, read_delimited, read_text
 
-__all__ = ["QualtricsMeta", "read_qualtrics", "read_text"]
+__all__ = [
+    "QualtricsMeta",
+    "parse_import_id",
+    "read_qualtrics",
+    "read_text",
+    "looks_like_qualtrics",
+]
 
-_ENCODINGS = ("utf-8-sig", "utf-16", "cp1252")
-_IMPORT_ID = re.compile(r"""^\{\s*["']ImportId["']\s*:\s*["']([^"']+)["']""")
-
-
-@dataclass(frozen=True)
-class QualtricsMeta:
-    """What the reader found in a Qualtrics export.
-
-    Attributes
-    ----------
-    path : str
-        The file read.
-    encoding : str
-        Encoding used to decode it.
-    layout : str
-        ``"3-row"`` (names, question text, ImportId JSON) or ``"legacy"`` (names, text).
-    columns : pd.DataFrame
-        One row per column: ``column, question_text, import_id`` (``import_id`` empty for
-        legacy exports).
-    """
-
-    path: str
-    encoding: str
-    layout: str
-    columns: pd.DataFrame
+_IMPORT = re.compile(r"""^\s*\{\s*["']ImportId["']\s*:\s*["']([^"']*)["']""")
+_V = [f"V{i}" for i in range(1, 11)]
+_ID_NAMES = ("ResponseId", "ResponseID", "_recordId")
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Decode a text file trying UTF-8 (with or without BOM), UTF-16, then cp1252."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError("file does not exist", path=path)
-    if path.is_dir():
-        raise InputFileError("is a folder, not an export file", path=path)
-    raw = path.read_bytes()
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        order = ("utf-16",)
-    else:
-        order = tuple(e for e in _ENCODINGS if e != "utf-16")
-    for enc in order:
+def parse_import_id(cell: str) -> tuple[str, str]:
+    """``(import_id, choice_id)`` from a Qualtrics row-3 cell (``("", "")`` if not one)."""
+    cell = (cell or "").strip()
+    if not _IMPORT.match(cell):
+        return "", ""
+    try:
+        data = json.loads(cell)
+    except ValueError:
         try:
-            return raw.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError("cannot decode the file as UTF-8, UTF-16 or cp1252", path=path)
+            data = ast.literal_eval(cell)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            m = _IMPORT.match(cell)
+            return (m.group(1) if m else ""), ""
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("ImportId", "")), str(data.get("choiceId", "") or "")
 
 
-def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, QualtricsMeta]:
-    """Read a Qualtrics CSV export as text, keeping every row.
+def _layout(rows: list[list[str]]) -> str | None:
+    if not rows:
+        return None
+    names = [c.strip().lstrip("\ufeff") for c in rows[0]]
+    if names[:10] == _V:
+        return "legacy"
+    third = rows[2] if len(rows) > 2 else []
+    quoted = [c for c in third if _IMPORT.match(c or "")]
+    if quoted:
+        return "insights" if quoted[0].lstrip().startswith("{'") else "3-row"
+    if any(n in _ID_NAMES for n in names) and len(rows) > 1:
+        second = rows[1]
+        # Row 2 is question text when it repeats the metadata names' labels, not data.
+        if any(c.strip() in ("Response ID", "Response Id", "ResponseID") for c in second):
+            return "2-row"
+        return "1-row"
+    return None
+
+
+def looks_like_qualtrics(rows: list[list[str]]) -> str | None:
+    """The Qualtrics layout of these first records, or ``None`` if they are not Qualtrics."""
+    return _layout(rows)
+
+
+def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
+    """Read a Qualtrics CSV/TSV export, keeping every data row as text.
 
     Parameters
     ----------
     path : str or Path
-        A CSV exported from Qualtrics ("Download data" → CSV), with choice text or numeric
-        values.
+        A file from Qualtrics "Download data" (CSV or TSV; choice text or numeric values;
+        current, Insights or legacy layout).
 
     Returns
     -------
     data : pd.DataFrame
-        Data rows only (header rows removed), every cell a string (``""`` for blank), columns
-        as in the export's first row; duplicate names get ``.1``, ``.2`` suffixes.
-    meta : QualtricsMeta
+        Data rows only (header rows removed), cells as strings (``""`` for blank), columns as
+        in the export's first row; duplicate names get ``.1``, ``.2`` suffixes.
+    meta : ExportMeta
+        ``format="qualtrics"``, the layout, encoding and per-column question text and ImportId.
 
     Raises
     ------
     InputFileError
-        The file is missing, undecodable, empty, or not a Qualtrics export.
+        The file is missing, undecodable, truncated in its header, has a row with more cells
+        than the header, or is not a Qualtrics export.
 
     Notes
     -----
-    Checked against the real exports in ``tests/data/qualtrics`` (from the qualtRics R
-    package): the current format with ``{"ImportId": ...}`` in the third row and the legacy
-    two-row format with a byte-order mark.
+    Checked against real exports in ``tests/data/qualtrics`` (qualtRics R package:
+    3-row and legacy with BOM; QualtricsTools: legacy and Insights with matrix and
+    multiple-answer questions and duplicate export tags).
     """
-    text, encoding = read_text(path)
-    delimiter = (
-        "\t" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else ","
-    )
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if len(rows) < 2:
-        raise InputFileError("no header rows found: is this a Qualtrics CSV export?", path=path)
-    names = rows[0]
-    if not any(n in ("ResponseId", "ResponseID", "V1") for n in names):
+    utf8, encoding, bom = decode_bytes(read_bytes(path), path)
+    peek, delimiter = peek_records(utf8, 3)
+    layout = _layout(peek)
+    if layout is None:
         raise InputFileError(
             "no ResponseId column in the first row: is this a Qualtrics CSV export?", path=path
         )
-    third = rows[2] if len(rows) > 2 else []
-    layout = "3-row" if any(_IMPORT_ID.match(c or "") for c in third) else "legacy"
-    n_header = 3 if layout == "3-row" else 2
-    texts = rows[1] + [""] * (len(names) - len(rows[1]))
-    import_ids = (
-        [(m.group(1) if (m := _IMPORT_ID.match(c or "")) else "") for c in third]
-        if layout == "3-row"
-        else [""] * len(names)
+    n_header = {"3-row": 3, "insights": 3, "legacy": 2, "2-row": 2, "1-row": 1}[layout]
+    header, data, delimiter, notes = read_delimited(utf8, n_header, path=path, delimiter=delimiter)
+    names = [c.strip().lstrip("\ufeff") for c in header[0]]
+    texts = header[1] if n_header > 1 else [""] * len(names)
+    cells = header[2] if n_header > 2 else [""] * len(names)
+    parsed = [parse_import_id(c) for c in cells]
+    columns = list(data.columns)
+    if layout == "legacy":
+        # V1..V10 stand for ResponseID, ResponseSet, ..., Finished (their row-2 labels).
+        rename = {v: texts[i].strip() for i, v in enumerate(_V) if texts[i].strip()}
+        rename = {k: v for k, v in rename.items() if v not in columns}
+        columns = [rename.get(c, c) for c in columns]
+        data = data.set_axis(columns, axis=1)
+        notes.append("legacy columns V1..V10 renamed to " + ", ".join(rename.values()))
+    table = column_table(
+        columns,
+        names=names,
+        texts=texts,
+        import_ids=[p[0] for p in parsed],
+        option_codes=[p[1] for p in parsed],
     )
-    import_ids += [""] * (len(names) - len(import_ids))
-    unique = _dedupe(names)
-    body = []
-    for i, r in enumerate(rows[n_header:], start=n_header + 1):
-        if len(r) > len(names):
-            raise InputFileError(
-                f"row has {len(r)} cells but the header has {len(names)}", path=path, line=i
-            )
-        body.append(r + [""] * (len(names) - len(r)))
-    data = pd.DataFrame(body, columns=unique, dtype=object)
-    columns = pd.DataFrame(
-        {"column": unique, "question_text": texts[: len(names)], "import_id": import_ids}
+    if bom:
+        notes.append("byte-order mark removed")
+    meta = ExportMeta(
+        path=str(path),
+        format="qualtrics",
+        encoding=encoding,
+        layout=layout,
+        columns=table,
+        separator=",",
+        delimiter=delimiter,
+        notes=tuple(notes),
     )
-    return data, QualtricsMeta(str(path), encoding, layout, columns)
-
-
-def _dedupe(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append(f"{n}.{seen[n]}")
-        else:
-            seen[n] = 0
-            out.append(n)
-    return out
+    return data, meta

@@ -33,13 +33,35 @@ class SurveyData:
         ``respondent_id, reason, detail``: one row per excluded respondent; ``reason`` is the
         first rule failed, ``detail`` says by how much and lists any other rule failed.
     mapping : pd.DataFrame
-        ``column, item, how`` for every export column (``how`` = id / import_id / text /
-        metadata / unmapped).
+        ``column, item, option, how, detail`` for every export column (see
+        :func:`research.ingest.map_columns`; ``personal`` and ``empty`` columns included).
     questionnaire : Questionnaire
+        The questionnaire given, or the one drafted from the export.
     source : str
         The export file read.
     n_read : int
         Respondents (data rows) read from the export.
+    weights : pd.Series or None
+        Weight per kept respondent (mean 1), or None when unweighted.
+    personal_columns : tuple of str
+        Export columns recognised as personal data and kept out.
+    format : str
+        The export's platform format (``qualtrics``, ``surveymonkey``, ...).
+    encoding : str
+        Encoding the export was decoded with.
+    layout : str
+        The platform layout found (``3-row``, ``legacy``, ...).
+    detection : str
+        Why the format was chosen, in words.
+    recode_problems : pd.DataFrame or None
+        ``respondent_id, column, item, value, problem``: answers set missing because they were
+        outside their item's scale (only with ``lenient``).
+    weight_report : dict or None
+        Weight range, design effect, effective n and efficiency; raking convergence.
+    personal : pd.DataFrame or None
+        The personal columns of kept respondents, only when the import was asked to keep them.
+    notes : tuple of str
+        What the reader repaired or noticed, and drafting notes.
     """
 
     responses: pd.DataFrame
@@ -50,6 +72,16 @@ class SurveyData:
     questionnaire: Questionnaire
     source: str
     n_read: int
+    weights: pd.Series | None = None
+    personal_columns: tuple[str, ...] = ()
+    format: str = "qualtrics"
+    encoding: str = "utf-8"
+    layout: str = ""
+    detection: str = ""
+    recode_problems: pd.DataFrame | None = None
+    weight_report: dict | None = None
+    personal: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def n_kept(self) -> int:
@@ -58,6 +90,11 @@ class SurveyData:
     @property
     def n_excluded(self) -> int:
         return len(self.exclusions)
+
+    @property
+    def n_set_missing(self) -> int:
+        """Answers set missing because they were outside their item's scale (lenient)."""
+        return 0 if self.recode_problems is None else len(self.recode_problems)
 
     def quality_summary(self) -> pd.DataFrame:
         """``reason, respondents``: read, each exclusion reason, kept."""
@@ -70,9 +107,45 @@ class SurveyData:
     def columns_of(self, item: Item) -> list[str]:
         """Response columns holding `item` (several for multiple choice)."""
         if item.type == "multi":
-            return [f"{item.id}_{c.code}" for c in self.questionnaire.options(item)]
+            cols = [f"{item.id}_{c.code}" for c in self.questionnaire.options(item)]
+            return [c for c in cols if c in self.responses.columns]
         return [item.id] if item.id in self.responses.columns else []
 
     def scale_items(self) -> list[str]:
         """Attitude and needs item columns (the segmentation base)."""
         return [i.id for i in self.questionnaire.scale_items() if i.id in self.responses]
+
+    def mapping_report(self) -> dict:
+        """Columns mapped (by rule), unmapped, ambiguous, duplicate; items without a column."""
+        from .mapping import mapping_report
+
+        return mapping_report(self.mapping, self.questionnaire)
+
+    def counts(self, item_id: str) -> pd.DataFrame:
+        """Unweighted and weighted counts of one item's answers among kept respondents.
+
+        Returns
+        -------
+        pd.DataFrame
+            ``code, label, n, weighted_n``; for multiple choice one row per option (ticked),
+            for numeric items one row per distinct value.
+        """
+        item = self.questionnaire.item(item_id)
+        w = self.weights if self.weights is not None else pd.Series(1.0, index=self.responses.index)
+        w = w.reindex(self.responses.index).fillna(0.0)
+        rows = []
+        if item.type == "multi":
+            for c in self.questionnaire.options(item):
+                hit = self.responses.get(f"{item.id}_{c.code}", pd.Series(dtype=float)) == 1
+                rows.append((c.code, c.label, int(hit.sum()), float(w[hit].sum())))
+        elif item.id in self.responses:
+            values = self.responses[item.id]
+            options = self.questionnaire.options(item)
+            labels = {c.code: c.label for c in options}
+            if item.reverse and options:  # responses hold reversed codes
+                lo, hi = min(labels), max(labels)
+                labels = {lo + hi - code: label for code, label in labels.items()}
+            for code in sorted(values.dropna().unique()):
+                hit = values == code
+                rows.append((code, labels.get(code, ""), int(hit.sum()), float(w[hit].sum())))
+        return pd.DataFrame(rows, columns=["code", "label", "n", "weighted_n"])

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from ..ingest import SurveyData
-from ..questionnaire import Questionnaire
-from .model import Persona
-from .profiles import display_codes
+from .model import NEEDS_COLUMNS, Persona
+from .naming import describe_segment, factor_constructs, name_segments
+from .profiles import display_codes, factor_means, segment_profiles, short_label, survey_weights
+from .scorecard import SCORECARD_COLUMNS, normalise_scorecard
 
 __all__ = ["PALETTE", "build_personas", "name_segments", "factor_constructs"]
 
@@ -25,81 +26,116 @@ PALETTE = [
     "#8C6D1F",
     "#6A6A6A",
 ]
+_CORE = ("Attitudes", "Needs")
 
 
-def factor_constructs(loadings: pd.DataFrame, q: Questionnaire) -> dict[str, str | None]:
-    """Factor -> the intended construct its primary items mostly belong to."""
-    constructs = q.construct_of()
-    primary = loadings.abs().idxmax(axis=1)
-    out: dict[str, str | None] = {}
-    for factor in loadings.columns:
-        items = [i for i in primary.index[primary == factor] if i in constructs]
-        weight: dict[str, float] = {}
-        for i in items:
-            weight[constructs[i]] = weight.get(constructs[i], 0.0) + abs(loadings.loc[i, factor])
-        out[factor] = max(weight, key=weight.get) if weight else None
+def _wmean(values: pd.DataFrame, seg: pd.Series, w: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """Weighted means per segment and overall, ignoring missing values."""
+    present = values.notna()
+    wv = values.fillna(0).mul(w, axis=0)
+    ww = present.mul(w, axis=0)
+    by_seg = wv.groupby(seg).sum() / ww.groupby(seg).sum()
+    return by_seg, wv.sum() / ww.sum()
+
+
+def _needs_table(survey, profiles, seg, w, s, n_needs) -> pd.DataFrame:
+    q = survey.questionnaire
+    rows = profiles[(profiles["section"] == "Needs") & profiles["category"].isna()]
+    if rows.empty:
+        return pd.DataFrame(columns=list(NEEDS_COLUMNS))
+    items = list(dict.fromkeys(rows["variable"]))
+    top = {}
+    for i in items:
+        item = q.item(i)
+        codes = [c.code for c in q.options(item)]
+        shown = display_codes(survey, item)
+        top[i] = (shown >= sorted(codes)[-2]).astype(float).where(shown.notna())
+    box_seg, box_total = _wmean(pd.DataFrame(top), seg, w)
+    mine = rows[rows["segment"] == s].drop_duplicates("variable").set_index("variable")
+    total = rows.drop_duplicates("variable").set_index("variable")["total"]
+    out = pd.DataFrame(
+        {
+            "item": items,
+            "text": [q.item(i).text for i in items],
+            "mean": [float(mine["value"].get(i, np.nan)) for i in items],
+            "total_mean": [float(total[i]) for i in items],
+            "index": [float(mine["index"].get(i, np.nan)) for i in items],
+            "top_box": [float(box_seg.loc[s, i]) if s in box_seg.index else np.nan for i in items],
+            "total_top_box": [float(box_total[i]) for i in items],
+            "sig": [str(mine["sig"].get(i, "")) if "sig" in mine else "" for i in items],
+        }
+    )
+    out["total_rank"] = out["total_mean"].rank(ascending=False, method="min").astype(int)
+    out = out.sort_values(["mean", "index", "item"], ascending=[False, False, True], kind="stable")
+    out.insert(0, "rank", range(1, len(out) + 1))
+    return out[list(NEEDS_COLUMNS)].head(n_needs).reset_index(drop=True)
+
+
+def _describing(survey, profiles, s) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(demographics, metrics) rows of segment ``s`` from the profile table."""
+    q = survey.questionnaire
+    mine = profiles[(profiles["segment"] == s) & ~profiles["section"].isin(_CORE)]
+    sig = mine["sig"] if "sig" in mine else pd.Series("", index=mine.index)
+    labels = mine["variable"].map(lambda v: short_label(q.item(v)))
+    cats = mine["category"].notna()
+    demographics = pd.DataFrame(
+        {
+            "section": mine["section"],
+            "variable": mine["variable"],
+            "label": labels,
+            "category": mine["category"],
+            "share": mine["value"],
+            "total_share": mine["total"],
+            "index": mine["index"],
+            "sig": sig,
+        }
+    )[cats.to_numpy()]
+    metrics = pd.DataFrame(
+        {
+            "variable": mine["variable"],
+            "label": labels,
+            "unit": mine["variable"].map(lambda v: q.item(v).unit or ""),
+            "mean": mine["value"],
+            "total_mean": mine["total"],
+            "index": mine["index"],
+            "sig": sig,
+        }
+    )[(~cats).to_numpy()]
+    return demographics.reset_index(drop=True), metrics.reset_index(drop=True)
+
+
+def _distinctive(survey, profiles, seg, w, s, n_items) -> pd.DataFrame:
+    q = survey.questionnaire
+    scale = [i for i in q.scale_items() if i.id in survey.responses]
+    shown = pd.DataFrame({i.id: display_codes(survey, i) for i in scale})
+    seg_means, total = _wmean(shown, seg, w)
+    spread = np.sqrt(_wmean((shown - total) ** 2, seg, w)[1]).replace(0, np.nan)
+    d = ((seg_means.loc[s] - total) / spread).dropna()
+    top = list(d.abs().sort_values(ascending=False, kind="stable").head(n_items).index)
+    sig = profiles[(profiles["segment"] == s) & profiles["category"].isna()]
+    sig = sig.drop_duplicates("variable").set_index("variable")
+    out = pd.DataFrame(
+        {
+            "item": top,
+            "text": [q.item(i).text for i in top],
+            "construct": [q.item(i).construct for i in top],
+            "mean": [float(seg_means.loc[s, i]) for i in top],
+            "total_mean": [float(total[i]) for i in top],
+        }
+    )
+    out["index"] = 100 * out["mean"] / out["total_mean"]
+    out["direction"] = np.where(out["mean"] >= out["total_mean"], "higher", "lower")
+    out["sig"] = [str(sig["sig"].get(i, "")) if "sig" in sig else "" for i in top]
     return out
 
 
-def name_segments(
-    attitudes: pd.DataFrame,
-    factor_construct: Mapping[str, str | None],
-    q: Questionnaire,
-    overrides: Mapping[int, str] | None = None,
-) -> dict[int, str]:
-    """A distinct name per segment from its two most distinctive attitude dimensions.
-
-    The highest dimension gives the noun ("Bargain Hunters"), the second gives the adjective
-    ("Eco-minded") when it is also above average. Names come from each construct's
-    ``adjective`` and ``noun`` in the questionnaire; study-file `overrides` win.
-    """
-    overrides = dict(overrides or {})
-    by_id = {c.id: c for c in q.constructs}
-    names: dict[int, str] = {}
-    used: set[str] = set()
-    for seg, row in attitudes.iterrows():
-        if seg in overrides:
-            names[seg] = overrides[seg]
-            used.add(overrides[seg])
-            continue
-        ranked = [f for f in row.sort_values(ascending=False).index if factor_construct.get(f)]
-        words = [(by_id.get(factor_construct[f]), row[f]) for f in ranked]
-        words = [(c, z) for c, z in words if c is not None]
-        candidates = []
-        if words and words[0][1] > 0.2:
-            noun = words[0][0].noun or words[0][0].label
-            for c, z in words[1:]:
-                if z > 0.5 and c.adjective:
-                    candidates.append(f"{c.adjective} {noun}")
-            candidates.append(noun)
-        low = [c for c, _ in reversed(words)]
-        if low:
-            candidates.append(f"Low-{low[0].label.split()[0].lower()} Middle Ground")
-        candidates.append(f"Segment {seg}")
-        name = next((c for c in candidates if c not in used), f"Segment {seg}")
-        used.add(name)
-        names[seg] = name
-    return names
-
-
-def _describe(attitudes: pd.Series, demographics: pd.DataFrame) -> str:
-    high = [
-        f"{f} (+{z:.1f} SD)" for f, z in attitudes.sort_values(ascending=False).items() if z >= 0.4
-    ][:2]
-    low = [f"{f} ({z:.1f} SD)" for f, z in attitudes.sort_values().items() if z <= -0.4][:1]
-    parts = []
-    if high:
-        parts.append("Above average on " + " and ".join(high))
-    if low:
-        parts.append(("below on " if parts else "Below average on ") + low[0])
-    text = "; ".join(parts) if parts else "Close to the average on every dimension"
-    over = demographics[(demographics["share"] >= 0.3) & (demographics["index"] >= 130)]
-    over = over.sort_values("index", ascending=False).head(2)
-    if len(over):
-        text += ". Over-represented: " + ", ".join(
-            f"{r.category} ({r.share:.0%})" for r in over.itertuples()
-        )
-    return text + "."
+def _needs_by_construct(survey, profiles) -> pd.DataFrame | None:
+    constructs = survey.questionnaire.construct_of()
+    rows = profiles[(profiles["section"] == "Needs") & profiles["category"].isna()]
+    rows = rows.assign(construct=rows["variable"].map(constructs)).dropna(subset=["construct"])
+    if rows.empty:
+        return None
+    return rows.pivot_table(index="segment", columns="construct", values="index", aggfunc="mean")
 
 
 def build_personas(
@@ -113,6 +149,11 @@ def build_personas(
     quotes: pd.DataFrame | None = None,
     names: Mapping[int, str] | None = None,
     n_items: int = 6,
+    n_needs: int = 5,
+    max_quotes: int = 4,
+    profiles: pd.DataFrame | None = None,
+    weights: pd.Series | None = None,
+    scorecard: pd.DataFrame | None = None,
 ) -> list[Persona]:
     """One :class:`Persona` per segment.
 
@@ -128,100 +169,107 @@ def build_personas(
     loadings : pd.DataFrame
         Rotated loadings (to tie factors to the questionnaire's constructs for naming).
     coded : pd.DataFrame, optional
-        Coded interview passages with a ``segment`` column.
+        Coded interview passages with a ``segment`` column (and ``sentiment``).
     quotes : pd.DataFrame, optional
         ``segment, code, transcript, quote`` (already redacted).
     names : mapping, optional
-        Segment -> name, overriding the generated names.
-    n_items : int
-        Distinctive items kept per persona.
+        Segment -> name, overriding the generated names (the study file's ``segments.names``).
+    n_items, n_needs, max_quotes : int
+        Distinctive items, needs and quotes kept per persona.
+    profiles : pd.DataFrame, optional
+        The tested profile table (:func:`segment_profiles`); computed when not given.
+    weights : pd.Series, optional
+        Sampling weights; default the survey's ``weights`` when it has them.
+    scorecard : pd.DataFrame, optional
+        The seven-part scorecard in any shape :func:`normalise_scorecard` reads.
     """
     q = survey.questionnaire
+    if weights is None:
+        weights = survey_weights(survey)
     seg = assignments.reindex(survey.responses.index)
-    z = (factor_scores - factor_scores.mean()) / factor_scores.std(ddof=0)
-    attitudes = z.groupby(assignments.reindex(z.index)).mean()
-    attitudes.index = attitudes.index.astype(int)
+    w = pd.Series(1.0, index=seg.index) if weights is None else weights.reindex(seg.index)
+    w = w.fillna(0.0)
+    if profiles is None:
+        profiles = segment_profiles(survey, assignments, weights=weights)
+    attitudes = factor_means(factor_scores, assignments, {}, weights=weights)
     named = attitudes.rename(columns=dict(factor_labels))
-    seg_names = name_segments(attitudes, factor_constructs(loadings, q), q, names)
+    seg_names = name_segments(
+        attitudes,
+        factor_constructs(loadings, q),
+        q,
+        names,
+        needs=_needs_by_construct(survey, profiles),
+    )
     segments = sorted(int(s) for s in seg.dropna().unique())
-    sizes = seg.value_counts()
-
-    scale_items = [i for i in q.scale_items() if i.id in survey.responses]
-    shown = pd.DataFrame({i.id: display_codes(survey, i) for i in scale_items})
-    total_mean, total_sd = shown.mean(), shown.std(ddof=0).replace(0, np.nan)
-    seg_means = shown.groupby(seg).mean()
-
-    demo_rows = []
-    for item in q.items:
-        if item.type not in ("single", "multi") or item.basis in (None, "psychographic", "needs"):
-            continue
-        for c in q.options(item):
-            col = item.id if item.type == "single" else f"{item.id}_{c.code}"
-            if col not in survey.responses:
-                continue
-            values = survey.responses[col]
-            hit = (values == (c.code if item.type == "single" else 1)).astype(float)
-            hit = hit.where(values.notna())
-            demo_rows.append((item.id, c.label, hit.groupby(seg).mean(), float(hit.mean())))
+    counts = seg.value_counts()
+    mass = w.groupby(seg).sum()
+    card = normalise_scorecard(scorecard) if scorecard is not None else None
 
     personas = []
     for s in segments:
-        d = ((seg_means.loc[s] - total_mean) / total_sd).dropna()
-        top = d.abs().sort_values(ascending=False).head(n_items).index
-        distinctive = pd.DataFrame(
-            {
-                "item": list(top),
-                "text": [q.item(i).text for i in top],
-                "construct": [q.item(i).construct for i in top],
-                "mean": [float(seg_means.loc[s, i]) for i in top],
-                "total_mean": [float(total_mean[i]) for i in top],
-            }
-        )
-        distinctive["index"] = 100 * distinctive["mean"] / distinctive["total_mean"]
-        distinctive["direction"] = np.where(
-            distinctive["mean"] >= distinctive["total_mean"], "higher", "lower"
-        )
-        demographics = pd.DataFrame(
-            [(v, cat, float(sh.get(s, np.nan)), tot) for v, cat, sh, tot in demo_rows],
-            columns=["variable", "category", "share", "total_share"],
-        )
-        demographics["index"] = 100 * demographics["share"] / demographics["total_share"]
-        top_codes, seg_quotes = _interview_part(coded, quotes, s)
+        demographics, metrics = _describing(survey, profiles, s)
+        top_codes, seg_quotes, sentiment, interviews = _interview_part(coded, quotes, s, max_quotes)
         attitude = named.loc[s] if s in named.index else pd.Series(dtype=float)
+        mine = pd.DataFrame(columns=SCORECARD_COLUMNS[1:])
+        if card is not None:
+            mine = card[card["segment"] == s][SCORECARD_COLUMNS[1:]].reset_index(drop=True)
         personas.append(
             Persona(
                 segment=s,
                 name=seg_names[s],
-                description=_describe(attitude, demographics),
-                size=int(sizes.get(s, 0)),
-                share=float(sizes.get(s, 0) / sizes.sum()),
+                description=describe_segment(attitude, demographics),
+                size=int(counts.get(s, 0)),
+                share=float(mass.get(s, 0) / mass.sum()),
                 color=PALETTE[(s - 1) % len(PALETTE)],
                 attitudes=attitude.astype(float),
-                distinctive_items=distinctive,
+                distinctive_items=_distinctive(survey, profiles, seg, w, s, n_items),
                 demographics=demographics,
                 top_codes=top_codes,
                 quotes=seg_quotes,
+                needs=_needs_table(survey, profiles, seg, w, s, n_needs),
+                metrics=metrics,
+                weighted_size=None if weights is None else float(mass.get(s, 0)),
+                sentiment=sentiment,
+                interviews=interviews,
+                scorecard=mine,
             )
         )
     return personas
 
 
 def _interview_part(
-    coded: pd.DataFrame | None, quotes: pd.DataFrame | None, segment: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    codes = pd.DataFrame(columns=["code", "label", "passages", "transcripts"])
+    coded: pd.DataFrame | None, quotes: pd.DataFrame | None, segment: int, max_quotes: int
+) -> tuple[pd.DataFrame, pd.DataFrame, float | None, int]:
+    cols = ["code", "label", "passages", "transcripts", "transcript_share", "sentiment"]
+    codes = pd.DataFrame(columns=cols)
+    sentiment, interviews, labels = None, 0, {}
     if coded is not None and len(coded) and "segment" in coded:
+        labels = dict(zip(coded["code"], coded["label"], strict=False))
         mine = coded[coded["segment"] == segment]
         if len(mine):
+            interviews = int(mine["transcript"].nunique())
+            if "sentiment" not in mine:
+                mine = mine.assign(sentiment=np.nan)
             codes = (
                 mine.groupby(["code", "label"], sort=True)
-                .agg(passages=("turn", "size"), transcripts=("transcript", "nunique"))
+                .agg(
+                    passages=("transcript", "size"),
+                    transcripts=("transcript", "nunique"),
+                    sentiment=("sentiment", "mean"),
+                )
                 .reset_index()
                 .sort_values(["transcripts", "passages", "code"], ascending=[False, False, True])
                 .reset_index(drop=True)
             )
-    picked = pd.DataFrame(columns=["code", "transcript", "quote"])
+            codes["transcript_share"] = codes["transcripts"] / interviews
+            codes = codes[cols]
+            # One score per turn: a turn coded twice must not count twice.
+            turns = mine.drop_duplicates(["transcript", "turn"]) if "turn" in mine else mine
+            value = turns["sentiment"].mean()
+            sentiment = None if pd.isna(value) else float(value)
+    picked = pd.DataFrame(columns=["code", "label", "transcript", "quote"])
     if quotes is not None and len(quotes):
-        mine = quotes[quotes["segment"] == segment]
+        mine = quotes[quotes["segment"] == segment].head(max_quotes)
         picked = mine[["code", "transcript", "quote"]].reset_index(drop=True)
-    return codes, picked
+        picked.insert(1, "label", picked["code"].map(lambda c: labels.get(c, c)))
+    return codes, picked, sentiment, interviews

@@ -11,7 +11,30 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Persona", "ReportContent"]
+__all__ = ["Persona", "ReportContent", "SCORECARD_CRITERIA", "NEEDS_COLUMNS", "METRICS_COLUMNS"]
+
+#: The seven-part test of a good segment, in the order reports show it.
+SCORECARD_CRITERIA = (
+    "identifiable",
+    "substantial",
+    "accessible",
+    "stable",
+    "differentiable",
+    "actionable",
+    "measurable",
+)
+
+
+#: Columns of :attr:`Persona.needs` and :attr:`Persona.metrics`.
+NEEDS_COLUMNS = (
+    "rank", "item", "text", "mean", "total_mean", "index", "total_rank", "top_box",
+    "total_top_box", "sig",
+)  # fmt: skip
+METRICS_COLUMNS = ("variable", "label", "unit", "mean", "total_mean", "index", "sig")
+
+
+def _empty(*columns: str):
+    return field(default_factory=lambda: pd.DataFrame(columns=list(columns)))
 
 
 @dataclass(frozen=True)
@@ -27,9 +50,9 @@ class Persona:
     description : str
         One line saying what sets the segment apart.
     size : int
-        Respondents assigned to the segment.
+        Respondents assigned to the segment (unweighted count).
     share : float
-        Share of kept respondents, 0..1.
+        Share of kept respondents, 0..1 (weighted when the survey has weights).
     color : str
         Hex colour used for this segment in every chart.
     attitudes : pd.Series
@@ -39,12 +62,34 @@ class Persona:
         ``index = 100 * mean / total_mean`` and ``direction`` is ``"higher"`` or ``"lower"``;
         the items that most set the segment apart, most distinctive first.
     demographics : pd.DataFrame
-        Columns ``variable, category, share, total_share, index`` (shares 0..1) for
-        demographic, behavioural and channel questions.
+        Columns ``section, variable, label, category, share, total_share, index, sig`` (shares
+        0..1) for demographic, geographic, behavioural, technology and channel questions;
+        ``label`` is the question's short label, ``sig`` is ``"higher"``, ``"lower"`` or ``""``
+        (segment vs rest, corrected).
     top_codes : pd.DataFrame
-        Columns ``code, label, passages, transcripts`` from coded interviews, most frequent first.
+        Columns ``code, label, passages, transcripts, transcript_share, sentiment`` from coded
+        interviews, most widespread first (``transcript_share``: share of the segment's
+        interviews that raise the theme; ``sentiment``: mean VADER compound score, −1..1).
     quotes : pd.DataFrame
-        Columns ``code, transcript, quote``: redacted quotes, two or three per persona.
+        Columns ``code, transcript, quote`` (and ``label``, the theme): redacted quotes, two to
+        four per persona.
+    needs : pd.DataFrame
+        Columns ``rank, item, text, mean, total_mean, index, total_rank, top_box,
+        total_top_box, sig``: the needs (importance items) ranked by the segment's mean
+        importance (rank 1 = most important); ``top_box`` is the share rating the top two
+        points of the scale.
+    metrics : pd.DataFrame
+        Columns ``variable, label, unit, mean, total_mean, index, sig`` for numeric questions
+        (spend, frequency counts).
+    weighted_size : float or None
+        Sum of the weights of the segment's respondents (None when unweighted).
+    sentiment : float or None
+        Mean sentiment of the segment's coded interview passages (None without interviews).
+    interviews : int
+        Interviews linked to the segment.
+    scorecard : pd.DataFrame
+        Columns ``criterion, verdict, status, detail`` (``status`` is ``pass``, ``caution``,
+        ``fail`` or ``info``): the seven-part test for this segment, when scored.
     """
 
     segment: int
@@ -58,6 +103,12 @@ class Persona:
     demographics: pd.DataFrame
     top_codes: pd.DataFrame
     quotes: pd.DataFrame
+    needs: pd.DataFrame = _empty(*NEEDS_COLUMNS)
+    metrics: pd.DataFrame = _empty(*METRICS_COLUMNS)
+    weighted_size: float | None = None
+    sentiment: float | None = None
+    interviews: int = 0
+    scorecard: pd.DataFrame = _empty("criterion", "verdict", "status", "detail")
 
 
 @dataclass(frozen=True)
@@ -76,11 +127,15 @@ class ReportContent:
         Columns ``field, value``: study facts for the Summary sheet and cover page
         (respondents read, kept, excluded, factors, segments chosen and why, ...).
     segment_sizes : pd.DataFrame
-        Columns ``segment, name, n, share``.
+        Columns ``segment, name, n, share`` (and ``weighted_n`` when weighted); ``share`` is
+        weighted when the survey has weights.
     profiles : pd.DataFrame
-        Long table: ``section, variable, label, category, segment, value, total, index``.
-        ``section`` is "Attitudes", "Needs", "Demographics", "Behaviour" or "Channels";
-        ``value`` is a segment mean (items) or share (categories); ``index = 100 * value / total``.
+        Long table: ``section, variable, label, category, segment, value, total, index`` and,
+        when tested, ``n, p_value, p_adjusted, sig, letters``. ``section`` is "Attitudes",
+        "Needs", "Demographics", "Behaviour", "Technology" or "Channels"; ``value`` is a
+        segment mean (items) or share (categories); ``index = 100 * value / total``; ``sig``
+        is ``"higher"``/``"lower"``/``""`` (segment vs rest), ``letters`` the segments'
+        letters (A = segment 1) this segment is significantly higher than.
     factor_means : pd.DataFrame
         Segment (rows, 1-based) by factor label (columns): mean standardised factor score,
         for the heat map.
@@ -88,7 +143,8 @@ class ReportContent:
         Items (rows) by factor label (columns) with extra leading columns ``text`` and
         ``construct``; rotated pattern loadings.
     model_selection : pd.DataFrame
-        Columns ``k, log_likelihood, n_parameters, bic, aic, smallest_share, chosen``.
+        Columns ``k, log_likelihood, n_parameters, bic, aic, relative_entropy,
+        smallest_share, chosen`` (the ones present).
     quality : pd.DataFrame
         Columns ``reason, respondents``: the data-quality summary, including a "kept" row.
     exclusions : pd.DataFrame
@@ -97,6 +153,23 @@ class ReportContent:
         Columns ``segment, persona, code, transcript, quote`` (all personas' quotes).
     created : str
         ISO timestamp of the run; the only field allowed to differ between two identical runs.
+    weighted : bool
+        Whether sizes, shares, means and tests are weighted.
+    tests_note : str
+        How the significance tests were done (test, correction, level), for the readers.
+    themes : pd.DataFrame or None
+        Interview themes by segment: ``segment, persona, code, label, passages, transcripts,
+        transcript_share, sentiment``.
+    scorecard : pd.DataFrame or None
+        The seven-part test, long: ``segment, criterion, verdict, status, detail``
+        (``segment`` NA for whole-solution rows).
+    respondents : pd.DataFrame or None
+        Indexed by respondent id: ``segment, persona, posterior`` (and ``weight``).
+    typing_tool : object or None
+        A fitted typing tool; the workbook adds its sheet with
+        ``research.segments.add_typing_tool_sheet``.
+    factor_summary : pd.DataFrame or None
+        One row per factor: ``factor, label, n_items, items, alpha, variance``.
     """
 
     title: str
@@ -112,3 +185,10 @@ class ReportContent:
     exclusions: pd.DataFrame
     quotes: pd.DataFrame
     created: str = field(default="1970-01-01T00:00:00")
+    weighted: bool = False
+    tests_note: str = ""
+    themes: pd.DataFrame | None = None
+    scorecard: pd.DataFrame | None = None
+    respondents: pd.DataFrame | None = None
+    typing_tool: object | None = None
+    factor_summary: pd.DataFrame | None = None

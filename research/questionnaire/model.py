@@ -1,15 +1,28 @@
-"""The questionnaire schema: items, scales, blocks and constructs (pydantic).
+"""The questionnaire schema: items, grids, scales, blocks, logic and constructs (pydantic).
 
 A questionnaire is also the codebook: the importer recodes answers with its scales, the factor
 analysis names factors from its constructs, and reports print its wording.
+
+A Likert grid (``type: grid``) is one question on screen with several statements on one scale.
+Downstream code sees one :class:`Item` per statement: :attr:`Block.items` and
+:attr:`Questionnaire.items` flatten grids, and :attr:`Block.questions` keeps them whole for the
+renderers.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from .scales import LIBRARY_SCALES
 
@@ -17,10 +30,14 @@ __all__ = [
     "BASES",
     "ITEM_TYPES",
     "SCALE_TYPES",
+    "CHOICE_TYPES",
     "Choice",
     "Scale",
     "Construct",
+    "Condition",
     "Item",
+    "Statement",
+    "Grid",
     "Block",
     "Questionnaire",
 ]
@@ -38,8 +55,20 @@ BASES = (
 )
 #: Item types whose answers are codes of a scale (the attitude and needs battery).
 SCALE_TYPES = ("likert", "importance")
+#: Item types answered by picking from options.
+CHOICE_TYPES = ("likert", "importance", "single", "multi", "ranking")
 _DEFAULT_SCALE = {"likert": "agree5", "importance": "importance5"}
 _ID = r"^[A-Za-z][A-Za-z0-9_]*$"
+Basis = Literal[
+    "demographic",
+    "psychographic",
+    "behavioural",
+    "needs",
+    "value",
+    "firmographic",
+    "technographic",
+    "geographic",
+]
 
 
 class _Strict(BaseModel):
@@ -63,6 +92,15 @@ def _choices(value: object, start: int = 1) -> object:
     return value
 
 
+def _unique_codes(choices: list[Choice], what: str) -> None:
+    codes = [c.code for c in choices]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{what} repeats a code")
+    labels = [" ".join(c.label.lower().split()) for c in choices]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"{what} repeats a label")
+
+
 class Scale(_Strict):
     """An ordered answer scale."""
 
@@ -76,9 +114,7 @@ class Scale(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Scale:
-        codes = [c.code for c in self.labels]
-        if len(set(codes)) != len(codes):
-            raise ValueError(f"scale {self.id!r} repeats a code")
+        _unique_codes(self.labels, f"scale {self.id!r}")
         return self
 
     @property
@@ -100,39 +136,69 @@ class Construct(_Strict):
     noun: str = ""
 
 
+class Condition(_Strict):
+    """A condition on an answer: display logic (``show_if``) or a screener (``screen_out``).
+
+    ``equals`` / ``any_of`` take option labels or codes (for a multiple-choice item: the option
+    is among those selected); ``min`` / ``max`` are inclusive bounds on a numeric answer.
+    ``item`` names the earlier question a ``show_if`` looks at; a ``screen_out`` looks at its
+    own item and leaves it out. ``message`` is what a screened-out respondent reads.
+    """
+
+    item: str | None = None
+    equals: int | str | None = None
+    any_of: list[int | str] | None = Field(default=None, min_length=1)
+    min: float | None = None
+    max: float | None = None
+    message: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        kinds = [
+            self.equals is not None,
+            self.any_of is not None,
+            self.min is not None or self.max is not None,
+        ]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of 'equals', 'any_of', or 'min'/'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+    @property
+    def values(self) -> list[int | str]:
+        """The option labels or codes the condition names (empty for a numeric range)."""
+        if self.equals is not None:
+            return [self.equals]
+        return list(self.any_of or [])
+
+
 # pydantic warns that a field named "construct" shadows the deprecated BaseModel.construct;
 # the YAML key is the word researchers use, so keep it.
 warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
 
 
 class Item(_Strict):
-    """One question (or one statement of a grid)."""
+    """One question (or one statement of a grid, then with ``grid`` set)."""
 
     id: str = Field(pattern=_ID)
     type: Literal["likert", "importance", "single", "multi", "numeric", "text", "ranking"]
     text: str = Field(min_length=1)
+    instructions: str = ""
     scale: str | None = None
     choices: list[Choice] | None = None
     reverse: bool = False
     construct: str | None = None
-    basis: (
-        Literal[
-            "demographic",
-            "psychographic",
-            "behavioural",
-            "needs",
-            "value",
-            "firmographic",
-            "technographic",
-            "geographic",
-        ]
-        | None
-    ) = None
+    basis: Basis | None = None
     required: bool = False
     attention_check: str | None = None
     min: float | None = None
     max: float | None = None
     unit: str | None = None
+    show_if: Condition | None = None
+    screen_out: Condition | None = None
+    grid: str | None = None
+    grid_text: str | None = None
 
     @field_validator("choices", mode="before")
     @classmethod
@@ -145,14 +211,20 @@ class Item(_Strict):
             raise ValueError(f"{self.type} item {self.id!r} takes a scale, not choices")
         if self.type in ("single", "multi", "ranking") and not (self.choices or self.scale):
             raise ValueError(f"{self.type} item {self.id!r} needs choices or a scale")
+        if self.type in ("numeric", "text") and (self.choices or self.scale):
+            raise ValueError(f"{self.type} item {self.id!r} takes no scale or choices")
         if self.reverse and self.type not in SCALE_TYPES + ("single",):
             raise ValueError(f"item {self.id!r}: only scale items can be reverse-keyed")
+        if (self.min is not None or self.max is not None) and self.type != "numeric":
+            raise ValueError(f"item {self.id!r}: only numeric items take 'min' and 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"item {self.id!r}: min {self.min} is above max {self.max}")
+            raise ValueError(f"item {self.id!r}: min {self.min:g} is above max {self.max:g}")
         if self.choices is not None:
-            codes = [c.code for c in self.choices]
-            if len(set(codes)) != len(codes):
-                raise ValueError(f"item {self.id!r} repeats a choice code")
+            _unique_codes(self.choices, f"item {self.id!r}")
+        if self.screen_out is not None and self.screen_out.item is not None:
+            raise ValueError(f"item {self.id!r}: 'screen_out' looks at its own item, drop 'item'")
+        if self.show_if is not None and self.show_if.item is None:
+            raise ValueError(f"item {self.id!r}: 'show_if' needs the 'item' it depends on")
         return self
 
     @property
@@ -163,13 +235,90 @@ class Item(_Strict):
         return _DEFAULT_SCALE.get(self.type)
 
 
+class Statement(_Strict):
+    """One row of a Likert grid; inherits scale, construct, basis and logic from the grid."""
+
+    id: str = Field(pattern=_ID)
+    text: str = Field(min_length=1)
+    reverse: bool = False
+    construct: str | None = None
+    basis: Basis | None = None
+    attention_check: str | None = None
+
+
+class Grid(_Strict):
+    """Several statements answered on one scale, shown as one matrix question."""
+
+    id: str = Field(pattern=_ID)
+    type: Literal["grid"] = "grid"
+    text: str = Field(min_length=1)
+    instructions: str = ""
+    scale: str = "agree5"
+    rating: Literal["likert", "importance"] | None = None
+    construct: str | None = None
+    basis: Basis | None = None
+    required: bool = False
+    show_if: Condition | None = None
+    statements: list[Statement] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _logic(self) -> Grid:
+        if self.show_if is not None and self.show_if.item is None:
+            raise ValueError(f"grid {self.id!r}: 'show_if' needs the 'item' it depends on")
+        return self
+
+    @property
+    def items(self) -> list[Item]:
+        """One Likert (or importance) item per statement."""
+        kind = self.rating or ("importance" if self.scale.startswith("importance") else "likert")
+        return [
+            Item(
+                id=s.id,
+                type=kind,
+                text=s.text,
+                scale=self.scale,
+                reverse=s.reverse,
+                construct=s.construct or self.construct,
+                basis=s.basis or self.basis,
+                required=self.required,
+                attention_check=s.attention_check,
+                show_if=self.show_if,
+                grid=self.id,
+                grid_text=self.text,
+            )
+            for s in self.statements
+        ]
+
+
+def _kind(value: object) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return "grid" if kind == "grid" else "item"
+
+
+Question = Annotated[
+    Annotated[Item, Tag("item")] | Annotated[Grid, Tag("grid")], Discriminator(_kind)
+]
+
+
 class Block(_Strict):
-    """A page or section of the questionnaire."""
+    """A page or section of the questionnaire (``items`` in YAML may hold grids)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str = Field(pattern=_ID)
     title: str = ""
+    instructions: str = ""
     randomize: bool = False
-    items: list[Item] = Field(min_length=1)
+    show_if: Condition | None = None
+    questions: list[Question] = Field(min_length=1, alias="items")
+
+    @property
+    def items(self) -> list[Item]:
+        """Items in order, one per grid statement."""
+        out: list[Item] = []
+        for question in self.questions:
+            out.extend(question.items if isinstance(question, Grid) else [question])
+        return out
 
 
 class Questionnaire(_Strict):
@@ -180,6 +329,7 @@ class Questionnaire(_Strict):
     version: str = "1"
     language: str = "en"
     intro: str = ""
+    outro: str = ""
     constructs: list[Construct] = Field(default_factory=list)
     scales: dict[str, Scale] = Field(default_factory=dict)
     blocks: list[Block] = Field(min_length=1)
@@ -189,7 +339,15 @@ class Questionnaire(_Strict):
     def _scale_ids(cls, v: object) -> object:
         if isinstance(v, dict):
             return {
-                k: ({"id": k, "labels": s} if isinstance(s, list) else {"id": k, **s})
+                k: (
+                    {"id": k, "labels": s}
+                    if isinstance(s, list)
+                    else s
+                    if isinstance(s, Scale)
+                    else {"id": k, **s}
+                    if isinstance(s, dict)
+                    else s
+                )
                 for k, s in v.items()
             }
         return v
@@ -197,8 +355,13 @@ class Questionnaire(_Strict):
     # -- lookups ----------------------------------------------------------------------------
     @property
     def items(self) -> list[Item]:
-        """All items in questionnaire order."""
+        """All items in questionnaire order (grids flattened to one item per statement)."""
         return [item for block in self.blocks for item in block.items]
+
+    @property
+    def questions(self) -> list[Item | Grid]:
+        """Questions as shown: grids whole."""
+        return [q for block in self.blocks for q in block.questions]
 
     def item(self, item_id: str) -> Item:
         for item in self.items:

@@ -3,10 +3,13 @@
 The workbook has the three standard sheets (https://xlsform.org):
 
 ``survey``
-    One ``begin group``/``end group`` pair per block (name = block id, label = block title),
-    preceded by a ``note`` with the questionnaire's intro text. Blocks made only of Likert and
-    importance items are grids and get ``appearance: field-list`` so they show on one screen;
-    their items get ``appearance: likert``. Item types map as follows:
+    One ``begin group``/``end group`` pair per block (name = block id, label = block title,
+    hint = block instructions), preceded by a ``note`` with the questionnaire's intro text and
+    followed by one with its outro. Blocks made only of single Likert and importance items get
+    ``appearance: field-list`` so they show on one screen; a grid (``type: grid``) is a nested
+    ``field-list`` group named by the grid id, labelled with the grid's question, holding one
+    ``select_one`` per statement; scale items get ``appearance: likert``. Item types map as
+    follows:
 
     =========================  ================================================
     questionnaire              XLSForm
@@ -19,6 +22,12 @@ The workbook has the three standard sheets (https://xlsform.org):
                                ``min``/``max`` and the unit as ``hint``
     text                       ``text``
     =========================  ================================================
+
+    ``relevant`` comes from ``show_if`` (on a block, grid or item, e.g.
+    ``${purchase_freq} = '4' or ${purchase_freq} = '5'``; ``selected(...)`` for a multiple
+    choice; ``>=``/``<=`` for a numeric range). A screener (``screen_out``) is followed by a
+    ``note`` with its message, relevant when the respondent is screened out, and every later
+    question and block gets ``not(...)`` of that condition, so the form ends there.
 
     Two extra columns carry the codebook: ``construct`` and ``reverse`` (``yes``/``no`` for
     items with a construct or reverse keying). Reverse-keyed items are asked as written; the
@@ -53,7 +62,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import QuestionnaireError, ReportError
-from .model import SCALE_TYPES, Item, Questionnaire
+from .logic import condition_xpath
+from .model import SCALE_TYPES, Grid, Item, Questionnaire
 
 __all__ = ["SURVEY_COLUMNS", "CHOICES_COLUMNS", "SETTINGS_COLUMNS", "to_xlsform", "write_xlsform"]
 
@@ -67,6 +77,7 @@ SURVEY_COLUMNS = (
     "appearance",
     "constraint",
     "constraint_message",
+    "relevant",
     "construct",
     "reverse",
     "comment",
@@ -87,6 +98,7 @@ _RANDOMIZE_COMMENT = (
     "Randomise the order of these items in the survey platform: XLSForm cannot randomise "
     "question order."
 )
+_SCREENED_OUT = "Thank you. Those are all the questions we have for you today."
 #: Timestamp written into every workbook so that the same questionnaire gives the same bytes.
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -137,40 +149,103 @@ def _list_names(q: Questionnaire) -> dict[str, str]:
     return out
 
 
+def _and(*parts: str) -> str:
+    # condition_xpath already brackets every "or", so joining with "and" is safe
+    return " and ".join(p for p in parts if p)
+
+
+def _item_row(q: Questionnaire, item: Item, lists: dict[str, str], relevant: str) -> dict:
+    row: dict[str, str] = {"name": item.id, "label": item.text}
+    if item.instructions:
+        row["hint"] = item.instructions
+    if item.type in _SELECT:
+        row["type"] = f"{_SELECT[item.type]} {lists[item.id]}"
+        if item.type in SCALE_TYPES:
+            row["appearance"] = "likert"
+    elif item.type == "numeric":
+        row.update(_numeric_row(item))
+    else:
+        row["type"] = "text"
+    if item.required:
+        row["required"] = "yes"
+    if item.construct:
+        row["construct"] = item.construct
+    if item.construct or item.reverse:
+        row["reverse"] = "yes" if item.reverse else "no"
+    own = "" if item.show_if is None or item.grid else _show(q, item.show_if)
+    row["relevant"] = _and(relevant, own)
+    return row
+
+
+def _show(q: Questionnaire, cond) -> str:
+    return condition_xpath(q, cond, q.item(cond.item))
+
+
 def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
-    if q.intro.strip():
-        block_ids = {b.id for b in q.blocks}
-        name = "intro"
-        while name in block_ids:
+    names = {b.id for b in q.blocks} | {i.id for i in q.items} | {g.id for g in q.questions}
+
+    def fresh(name: str) -> str:
+        while name in names:
             name = f"{name}_note"
-        rows.append({"type": "note", "name": name, "label": " ".join(q.intro.split())})
+        names.add(name)
+        return name
+
+    if q.intro.strip():
+        rows.append({"type": "note", "name": fresh("intro"), "label": " ".join(q.intro.split())})
+    carried: list[str] = []  # "not screened out" conditions from earlier blocks
     for block in q.blocks:
-        grid = all(item.type in SCALE_TYPES for item in block.items)
+        grid = all(isinstance(x, Item) and x.type in SCALE_TYPES for x in block.questions)
         begin = {"type": "begin group", "name": block.id, "label": block.title}
+        if block.instructions:
+            begin["hint"] = block.instructions
         if grid:
             begin["appearance"] = "field-list"
         if block.randomize:
             begin["comment"] = _RANDOMIZE_COMMENT
+        show = "" if block.show_if is None else _show(q, block.show_if)
+        begin["relevant"] = _and(*carried, show)
         rows.append(begin)
-        for item in block.items:
-            row: dict[str, str] = {"name": item.id, "label": item.text}
-            if item.type in _SELECT:
-                row["type"] = f"{_SELECT[item.type]} {lists[item.id]}"
-                if item.type in SCALE_TYPES:
-                    row["appearance"] = "likert"
-            elif item.type == "numeric":
-                row.update(_numeric_row(item))
-            else:
-                row["type"] = "text"
-            if item.required:
-                row["required"] = "yes"
-            if item.construct:
-                row["construct"] = item.construct
-            if item.construct or item.reverse:
-                row["reverse"] = "yes" if item.reverse else "no"
-            rows.append(row)
+        local: list[str] = []  # screeners earlier in this block
+        for question in block.questions:
+            if isinstance(question, Grid):
+                own = "" if question.show_if is None else _show(q, question.show_if)
+                rows.append(
+                    {
+                        "type": "begin group",
+                        "name": question.id,
+                        "label": question.text,
+                        "hint": question.instructions,
+                        "appearance": "field-list",
+                        "relevant": _and(*local, own),
+                    }
+                )
+                rows += [_item_row(q, item, lists, "") for item in question.items]
+                rows.append({"type": "end group", "name": question.id})
+                continue
+            rows.append(_item_row(q, question, lists, _and(*local)))
+            if question.screen_out is not None:
+                out = condition_xpath(q, question.screen_out, question)
+                rows.append(
+                    {
+                        "type": "note",
+                        "name": fresh(f"{question.id}_screened_out"),
+                        "label": question.screen_out.message or _SCREENED_OUT,
+                        "relevant": out,
+                    }
+                )
+                local.append(f"not({out})")
         rows.append({"type": "end group", "name": block.id})
+        carried += local
+    if q.outro.strip():
+        rows.append(
+            {
+                "type": "note",
+                "name": fresh("outro"),
+                "label": " ".join(q.outro.split()),
+                "relevant": _and(*carried),
+            }
+        )
     return rows
 
 

@@ -7,7 +7,7 @@ reader sees is rounded here, so the workbook, the PDF and the slides say the sam
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from numbers import Real
 
@@ -32,6 +32,14 @@ INK = "#222222"
 MUTED = "#6B6B6B"
 RULE = "#D9D9D9"
 FALLBACK_COLOR = "#7F7F7F"
+
+#: Scorecard verdicts: (mark, strong colour, light fill) per status.
+STATUS_STYLE = {
+    "pass": ("\u2713", "#1A7F37", "#DCEFD9"),
+    "caution": ("!", "#9A6700", "#FCEBC5"),
+    "fail": ("\u2717", "#B2182B", "#F6D4D4"),
+    "info": ("\u2022", "#6B6B6B", "#EEEEEE"),
+}
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -222,82 +230,84 @@ def top_attitudes(persona: Persona, n: int = 4) -> list[tuple[str, float]]:
     return kept[:n]  # type: ignore[return-value]
 
 
-def attitude_lines(persona: Persona, n: int = 4) -> list[str]:
-    return [
-        f"{UP if v >= 0 else DOWN} {label} ({fmt_signed(v)})"
-        for label, v in top_attitudes(persona, n)
-    ]
-
-
-@dataclass(frozen=True)
-class Distinctive:
-    text: str
-    higher: bool
-    detail: str
-
-
-def distinctive_items(persona: Persona, n: int = 5) -> list[Distinctive]:
-    """The first ``n`` distinctive items with a rounded 'segment vs overall' detail."""
-    out: list[Distinctive] = []
-    frame = persona.distinctive_items
-    if frame is None or frame.empty:
-        return out
-    for row in frame.head(n).itertuples(index=False):
-        record = row._asdict()
-        text = record.get("text")
-        text = str(record.get("item", "")) if is_missing(text) or not str(text).strip() else text
-        direction = str(record.get("direction", "")).strip().lower()
-        mean, total = as_float(record.get("mean")), as_float(record.get("total_mean"))
-        if direction not in ("higher", "lower") and mean is not None and total is not None:
-            direction = "higher" if mean >= total else "lower"
-        index = record.get("index")
-        detail = (
-            f"{fmt_number(mean, 1)} vs {fmt_number(total, 1)} overall {MID_DOT} "
-            f"index {fmt_number(index, 0)}"
-        )
-        out.append(Distinctive(str(text), direction != "lower", detail))
-    return out
-
-
-def distinctive_lines(persona: Persona, n: int = 5) -> list[str]:
-    return [
-        f"{UP if d.higher else DOWN} {d.text} ({d.detail})" for d in distinctive_items(persona, n)
-    ]
-
-
-def demographic_highlights(persona: Persona, n: int = 4, min_share: float = 0.05) -> pd.DataFrame:
+def demographic_highlights(
+    persona: Persona,
+    n: int = 4,
+    min_share: float = 0.05,
+    *,
+    sections: Sequence[str] | None = None,
+    over_first: bool = False,
+) -> pd.DataFrame:
     """Categories that most over- or under-index (|index − 100| largest), ignoring tiny bases.
 
     Categories held by fewer than ``min_share`` of both the segment and the total are left out,
-    as their index is mostly noise. Returns at most ``n`` rows of
-    ``variable, category, share, total_share, index``, highest index first.
+    as their index is mostly noise; significant differences (``sig``) come first when the
+    persona carries tests. ``sections`` keeps only those profile sections (e.g.
+    ``["Channels"]``); ``over_first`` ranks by index alone (the most over-represented
+    first). Returns at most ``n`` rows of ``variable, label, category, share, total_share,
+    index``, highest index first.
     """
-    cols = ["variable", "category", "share", "total_share", "index"]
+    cols = ["variable", "label", "category", "share", "total_share", "index", "sig", "section"]
     frame = persona.demographics
     if frame is None or frame.empty:
         return pd.DataFrame(columns=cols)
     frame = frame.loc[:, [c for c in cols if c in frame.columns]].copy()
+    if "section" not in frame:  # older content: every row describes who they are
+        frame["section"] = "Demographics"
+    if sections is not None:
+        frame = frame[frame["section"].isin(sections)]
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    if "label" not in frame:
+        frame["label"] = frame["variable"]
     for col in ("share", "total_share", "index"):
         frame[col] = pd.to_numeric(frame.get(col), errors="coerce")
     frame = frame[frame["index"].map(lambda v: as_float(v) is not None)]
     frame = frame[(frame["share"] >= min_share) | (frame["total_share"] >= min_share)]
     if frame.empty:
         return pd.DataFrame(columns=cols)
-    order = (frame["index"] - 100).abs().sort_values(ascending=False, kind="stable").index
+    distance = frame["index"] if over_first else (frame["index"] - 100).abs()
+    if "sig" in frame:
+        marks = ["higher"] if over_first else ["higher", "lower"]
+        distance = distance + 1e6 * frame["sig"].isin(marks)
+    order = distance.sort_values(ascending=False, kind="stable").index
     top = frame.loc[order[:n]]
     return top.sort_values("index", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def demographic_lines(persona: Persona, n: int = 4) -> list[str]:
-    rows = demographic_highlights(persona, n)
-    return [
-        f"{r.variable}: {r.category} {MID_DOT} {fmt_share(r.share)} vs "
-        f"{fmt_share(r.total_share)} overall (index {fmt_number(r.index, 0)})"
-        for r in rows.itertuples(index=False)
-    ]
+def sentiment_word(score: object) -> str:
+    """``positive (+0.66)``; VADER's usual cut-offs of ±0.05 for neutral."""
+    value = as_float(score)
+    if value is None:
+        return ""
+    word = "positive" if value >= 0.05 else "negative" if value <= -0.05 else "neutral"
+    return f"{word} ({fmt_signed(value)})"
 
 
-def theme_lines(persona: Persona, n: int = 4) -> list[str]:
+def metric_lines(persona: Persona) -> list[str]:
+    """``Spend 12m: 116 GBP vs 312 overall (index 37)`` for numeric questions."""
+    frame = persona.metrics
+    if frame is None or frame.empty:
+        return []
+    out = []
+    for r in frame.itertuples(index=False):
+        unit = r.unit if isinstance(r.unit, str) else ""
+        prefix = _CURRENCY.get(unit.upper(), "")
+        suffix = f" {unit}" if unit and not prefix else ""
+        out.append(
+            f"{r.label}: {prefix}{fmt_number(r.mean, 0)}{suffix} vs "
+            f"{prefix}{fmt_number(r.total_mean, 0)}{suffix} overall "
+            f"(index {fmt_number(r.index, 0)})"
+        )
+    return out
+
+
+_CURRENCY = {"GBP": "\u00a3", "USD": "$", "EUR": "\u20ac", "JPY": "\u00a5"}
+
+
+def theme_lines(
+    persona: Persona, n: int = 4, *, sentiment: bool = False, compact: bool = False
+) -> list[str]:
     frame = persona.top_codes
     if frame is None or frame.empty:
         return []
@@ -308,11 +318,14 @@ def theme_lines(persona: Persona, n: int = 4) -> list[str]:
         label = record.get("code", "") if is_missing(label) or not str(label).strip() else label
         passages, transcripts = record.get("passages"), record.get("transcripts")
         parts = []
-        if as_float(passages) is not None:
-            parts.append(f"{fmt_count(passages)} passages")
         if as_float(transcripts) is not None:
             t = int(round(float(transcripts)))
             parts.append(f"{t} interview" + ("" if t == 1 else "s"))
+        if as_float(passages) is not None and not compact:
+            parts.append(f"{fmt_count(passages)} passages")
+        if sentiment and as_float(record.get("sentiment")) is not None:
+            word = sentiment_word(record.get("sentiment"))
+            parts.append(word.split(" ")[0] if compact else word)
         lines.append(f"{label} ({', '.join(parts)})" if parts else str(label))
     return lines
 
@@ -328,15 +341,9 @@ def persona_quotes(persona: Persona, n: int = 3) -> list[tuple[str, str]]:
         quote = record.get("quote")
         if is_missing(quote) or not str(quote).strip():
             continue
-        source = [str(record[k]) for k in ("transcript", "code") if not is_missing(record.get(k))]
+        theme = record.get("label") if not is_missing(record.get("label")) else record.get("code")
+        source = [str(v) for v in (record.get("transcript"), theme) if not is_missing(v)]
         out.append((" ".join(str(quote).split()), f" {MID_DOT} ".join(source)))
         if len(out) == n:
             break
     return out
-
-
-def quote_lines(persona: Persona, n: int = 3) -> list[str]:
-    return [
-        f"\u201c{q}\u201d" + (f" \u2014 {src}" if src else "")
-        for q, src in persona_quotes(persona, n)
-    ]

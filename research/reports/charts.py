@@ -19,10 +19,9 @@ from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.patches import Rectangle
 
-from research.personas.model import Persona, ReportContent
+from research.personas.model import ReportContent
 from research.reports import _common as c
 
 __all__ = [
@@ -31,10 +30,15 @@ __all__ = [
     "chart_style",
     "segment_sizes_chart",
     "attitude_heatmap",
+    "needs_overview_chart",
+    "needs_frame",
+    "model_selection_chart",
     "attitude_profile_chart",
+    "needs_chart",
     "demographics_chart",
     "attitude_limit",
     "esc",
+    "pin_layout",
 ]
 
 #: Size of a standalone chart, in inches (16:9, for slides).
@@ -81,13 +85,33 @@ def chart_style() -> Iterator[None]:
         yield
 
 
+def pin_layout(fig: Figure) -> Figure:
+    """Run a figure's constrained layout once and pin the axes there, rounded to 1e-6.
+
+    Text metrics can differ in their last bits between the first and later renders in a
+    process; pinned, rounded positions keep two writes of the same chart byte-identical.
+    """
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        fig.draw_without_rendering()
+        boxes = [(ax, ax.get_position().bounds) for ax in fig.axes]
+        fig.set_layout_engine("none")
+        for ax, bounds in boxes:
+            ax.set_position([round(v, 6) for v in bounds])
+    return fig
+
+
 def esc(text: object) -> str:
     """Text shown literally by matplotlib (a ``$`` in a quote must not start mathtext)."""
     return str(text).replace("$", r"\$")
 
 
-def _wrap(text: object, width: int) -> str:
-    return esc("\n".join(textwrap.wrap(str(text), width, break_long_words=True)) or str(text))
+def _wrap(text: object, width: int, max_lines: int | None = None) -> str:
+    """Wrap at ``width`` characters; with ``max_lines``, end the last line with an ellipsis."""
+    lines = textwrap.wrap(str(text), width, break_long_words=True) or [str(text)]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip(" ,;:.") + c.ELLIPSIS
+    return esc("\n".join(lines))
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = SLIDE_SIZE) -> tuple[Figure, Axes]:
@@ -270,134 +294,15 @@ def attitude_heatmap(
         return fig
 
 
-# ---------------------------------------------------------------------------------------------
-# persona charts
-# ---------------------------------------------------------------------------------------------
-
-
-def attitude_profile_chart(
-    persona: Persona,
-    ax: Axes | None = None,
-    *,
-    limit: float | None = None,
-    title: str | None = "Attitudes compared with all respondents",
-) -> Figure:
-    """Bars of the segment's mean factor scores: blue above average, red below.
-
-    The zero line and the title are in the segment colour. ``limit`` fixes a symmetric axis
-    (use :func:`attitude_limit` so every persona is drawn on the same scale).
-    """
-    with chart_style():
-        fig, ax = _axes(ax)
-        pairs = [(str(k), c.as_float(v)) for k, v in persona.attitudes.items()]
-        if not pairs:
-            _empty(ax, "No attitude factors")
-            return fig
-        color = c.hex_color(persona.color, segment=persona.segment)
-        values = [v if v is not None else 0.0 for _, v in pairs]
-        if limit is None:
-            limit = max(0.5, math.ceil(max(abs(v) for v in values) * 10) / 10)
-        y = np.arange(len(pairs))
-        ax.barh(
-            y,
-            values,
-            height=0.6,
-            color=[c.ABOVE if v >= 0 else c.BELOW for v in values],
-            zorder=2,
-        )
-        pad = limit * 0.04
-        for yi, (_, v) in zip(y, pairs, strict=True):
-            shown = 0.0 if v is None else v
-            ax.text(
-                shown + (pad if shown >= 0 else -pad),
-                yi,
-                c.fmt_signed(v),
-                va="center",
-                ha="left" if shown >= 0 else "right",
-                fontsize=9,
-                color=c.INK,
-            )
-        ax.axvline(0, color=color, linewidth=2.2, zorder=3)
-        ax.set_yticks(y, labels=[_wrap(k, 22) for k, _ in pairs])
-        ax.set_ylim(len(pairs) - 0.5, -0.5)
-        ax.set_xlim(-limit * 1.3, limit * 1.3)
-        ax.set_xlabel("Mean factor score, in standard deviations (0 = all respondents)")
-        ax.grid(axis="x", color=c.RULE, linewidth=0.6, zorder=0)
-        ax.spines[["left", "top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        _title(ax, title, c.readable_on_white(color, 4.5))
-        return fig
-
-
-def demographics_chart(
-    persona: Persona,
-    ax: Axes | None = None,
-    *,
-    max_rows: int = 8,
-    title: str | None = "Who they are",
-) -> Figure:
-    """Share of the segment vs all respondents for its most over/under-represented categories.
-
-    Bars in the segment colour (segment) and grey (all respondents); the index
-    (segment ÷ total × 100) is printed on the right, blue above 100, red below.
-    """
-    with chart_style():
-        fig, ax = _axes(ax)
-        rows = c.demographic_highlights(persona, n=max_rows)
-        if rows.empty:
-            _empty(ax, "No demographic data")
-            return fig
-        color = c.hex_color(persona.color, segment=persona.segment)
-        y = np.arange(len(rows))
-        seg = rows["share"].astype(float).to_numpy() * 100
-        tot = rows["total_share"].astype(float).to_numpy() * 100
-        ax.barh(y - 0.2, seg, height=0.38, color=color, zorder=2, label="This segment")
-        ax.barh(y + 0.2, tot, height=0.38, color=c.TOTAL_GREY, zorder=2, label="All respondents")
-        top = max(float(np.nanmax(np.concatenate([seg, tot]))), 1.0)
-        for yi, s, t in zip(y, rows["share"], rows["total_share"], strict=True):
-            ax.text(
-                float(s) * 100 + top * 0.015, yi - 0.2, c.fmt_share(s), va="center", fontsize=8.5
-            )
-            ax.text(
-                float(t) * 100 + top * 0.015,
-                yi + 0.2,
-                c.fmt_share(t),
-                va="center",
-                fontsize=8,
-                color=c.MUTED,
-            )
-        blend = blended_transform_factory(ax.transAxes, ax.transData)
-        ax.text(1.0, -0.75, "Index", transform=blend, ha="right", fontsize=8, color=c.MUTED)
-        for yi, index in zip(y, rows["index"], strict=True):
-            value = c.as_float(index) or 100.0
-            ax.text(
-                1.0,
-                yi,
-                c.fmt_number(index, 0),
-                transform=blend,
-                ha="right",
-                va="center",
-                fontsize=9,
-                color=c.ABOVE if value >= 100 else c.BELOW,
-                fontweight="bold" if abs(value - 100) >= 20 else "normal",
-            )
-        labels = [_wrap(f"{r.variable}: {r.category}", 26) for r in rows.itertuples(index=False)]
-        ax.set_yticks(y, labels=labels)
-        ax.set_ylim(len(rows) - 0.45, -0.85)
-        ax.set_xlim(0, top * 1.42)
-        ax.xaxis.set_visible(False)
-        ax.spines[["bottom", "top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        ax.legend(
-            handles=[
-                Patch(color=color, label="This segment"),
-                Patch(color=c.TOTAL_GREY, label="All respondents"),
-            ],
-            loc="upper left",
-            bbox_to_anchor=(0.0, 0.0),
-            ncol=2,
-            borderaxespad=0.3,
-            handlelength=1.2,
-        )
-        _title(ax, title)
-        return fig
+# Needs and model-selection charts, and the persona charts, live in their own modules;
+# re-exported so every chart comes from one place.
+from research.reports.overview_charts import (  # noqa: E402
+    model_selection_chart,
+    needs_frame,
+    needs_overview_chart,
+)
+from research.reports.persona_charts import (  # noqa: E402
+    attitude_profile_chart,
+    demographics_chart,
+    needs_chart,
+)

@@ -1,6 +1,61 @@
-"""Segments: profile models on factor scores and the choice of the number of segments."""
+"""Segments: latent class and profile models, the choice of K, stability, typing tool, scorecard.
 
+- :class:`LatentClassModel` — latent class analysis of categorical answers (checked against
+  R poLCA), with missing answers, weights, ordinal items, SQUAREM-accelerated EM.
+- :class:`ProfileModel` — Gaussian mixtures (latent profile analysis) and k-means.
+- :func:`select_segments` — fit K = 2..8, fit indices, BLRT, a recommended K with its reason.
+- :func:`segment_stability` — bootstrap and split-half replication (ARI, per-segment Jaccard).
+- :func:`build_typing_tool`, :func:`assign_segments`, :func:`add_typing_tool_sheet` — golden
+  questions, pure scoring, and an Excel sheet with working formulas.
+- :func:`scorecard` — the seven-part test; :func:`analyse_segments` runs all of the above.
+"""
+
+from .analysis import SegmentAnalysis, analyse_segments, segment_profiles_table
+from .blrt import bootstrap_lrt
+from .lca import LatentClassModel
 from .profile import COVARIANCE_TYPES, KINDS, ProfileModel
-from .sweep import SegmentSolution, select_segments
+from .scorecard import (
+    CRITERIA,
+    DEFAULT_THRESHOLDS,
+    cramers_v_table,
+    pairwise_cohen_d,
+    scorecard,
+)
+from .simulate import SimulatedSegments, simulate_segments
+from .stability import StabilityResult, match_segments, segment_jaccard, segment_stability
+from .sweep import FIT_COLUMNS, SWEEP_KINDS, SegmentSolution, make_model, select_segments
+from .typing_excel import add_typing_tool_sheet, typing_sheet_cells
+from .typing_tool import TYPING_METHODS, TypingTool, assign_segments, build_typing_tool
 
-__all__ = ["COVARIANCE_TYPES", "KINDS", "ProfileModel", "SegmentSolution", "select_segments"]
+__all__ = [
+    "COVARIANCE_TYPES",
+    "CRITERIA",
+    "DEFAULT_THRESHOLDS",
+    "FIT_COLUMNS",
+    "KINDS",
+    "SWEEP_KINDS",
+    "TYPING_METHODS",
+    "LatentClassModel",
+    "ProfileModel",
+    "SegmentAnalysis",
+    "SegmentSolution",
+    "SimulatedSegments",
+    "StabilityResult",
+    "TypingTool",
+    "add_typing_tool_sheet",
+    "analyse_segments",
+    "assign_segments",
+    "bootstrap_lrt",
+    "build_typing_tool",
+    "cramers_v_table",
+    "make_model",
+    "match_segments",
+    "pairwise_cohen_d",
+    "scorecard",
+    "segment_jaccard",
+    "segment_profiles_table",
+    "segment_stability",
+    "select_segments",
+    "simulate_segments",
+    "typing_sheet_cells",
+]

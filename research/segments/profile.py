@@ -13,28 +13,27 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..errors import DataError
+from ._base import SegmentModelMixin
+from ._base import check_choice as _check_choice
 
 __all__ = ["ProfileModel", "KINDS", "COVARIANCE_TYPES"]
 
-KINDS = ("gmm", "kmeans")
+#: "lpa" (latent profile analysis) is another name for "gmm".
+KINDS = ("gmm", "lpa", "kmeans")
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
 
 
-def _check_choice(name: str, value: object, allowed: tuple) -> None:
-    if value not in allowed:
-        raise DataError(f"{name} must be one of {list(allowed)}, got {value!r}")
-
-
-class ProfileModel(BaseEstimator):
+class ProfileModel(SegmentModelMixin, BaseEstimator):
     """Latent profile analysis (Gaussian mixture) or k-means, with segments ordered by size.
 
     Parameters
     ----------
     n_segments : int
         Number of segments.
-    kind : {"gmm", "kmeans"}
-        Gaussian mixture (posterior probabilities, likelihood-based fit indices) or k-means
-        (hard assignments; posteriors are 0/1).
+    kind : {"gmm", "lpa", "kmeans"}
+        Gaussian mixture (latent profile analysis, "lpa" is the same; posterior probabilities,
+        likelihood-based fit indices) or k-means (hard assignments; posteriors are 0/1; no
+        likelihood, so information criteria are NaN).
     covariance_type : {"full", "tied", "diag", "spherical"}
         Gaussian mixture covariance structure.
     n_init : int
@@ -50,6 +49,8 @@ class ProfileModel(BaseEstimator):
         Posterior probability of each segment per row (columns 1..K).
     means_ : pd.DataFrame
         Segment (rows) by variable (columns) means.
+    shares_ : pd.Series
+        Segment shares (mixture weights; assignment shares for k-means).
     log_likelihood_ : float
         Total log-likelihood (Gaussian mixture only; NaN for k-means).
     n_parameters_ : int
@@ -110,10 +111,13 @@ class ProfileModel(BaseEstimator):
         self.labels_ = pd.Series(proba.argmax(axis=1) + 1, index=frame.index, name="segment")
         means = proba.T @ values / np.maximum(proba.sum(axis=0), 1e-12)[:, None]
         self.means_ = pd.DataFrame(means, index=cols, columns=self.feature_names_)
-        if self.kind == "gmm":
+        if self.kind != "kmeans":
+            self.shares_ = pd.Series(self.model_.weights_[order], index=cols, name="share")
             self.log_likelihood_ = float(self.model_.score(values) * len(values))
             self.n_parameters_ = self._count_parameters(values.shape[1])
         else:
+            share = proba.mean(axis=0)
+            self.shares_ = pd.Series(share, index=cols, name="share")
             self.log_likelihood_ = float("nan")
             self.n_parameters_ = self.n_segments * values.shape[1]
         self.n_obs_ = len(values)
@@ -130,7 +134,7 @@ class ProfileModel(BaseEstimator):
         return k * d + (k - 1) + cov
 
     def _fit_model(self, values: np.ndarray) -> None:
-        if self.kind == "gmm":
+        if self.kind != "kmeans":
             self.model_ = GaussianMixture(
                 self.n_segments,
                 covariance_type=self.covariance_type,
@@ -145,7 +149,7 @@ class ProfileModel(BaseEstimator):
             ).fit(values)
 
     def _raw_proba(self, values: np.ndarray) -> np.ndarray:
-        if self.kind == "gmm":
+        if self.kind != "kmeans":
             return self.model_.predict_proba(values)
         hard = self.model_.predict(values)
         return np.eye(self.n_segments)[hard]
@@ -163,20 +167,36 @@ class ProfileModel(BaseEstimator):
         proba = self.predict_proba(X)
         return pd.Series(proba.to_numpy().argmax(axis=1) + 1, index=proba.index, name="segment")
 
-    def bic(self) -> float:
-        """Bayesian information criterion of the fit (lower is better)."""
+    def score(self, X: pd.DataFrame, y: object = None) -> float:
+        """Mean log-likelihood per row (Gaussian mixture; NaN for k-means)."""
         check_is_fitted(self, "posteriors_")
-        return -2 * self.log_likelihood_ + self.n_parameters_ * np.log(self.n_obs_)
+        if self.kind == "kmeans":
+            return float("nan")
+        frame = pd.DataFrame(X)[self.feature_names_]
+        return float(self.model_.score(check_array(frame, dtype=float)))
 
-    def aic(self) -> float:
+    def sample(self, n: int, *, random_state: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
+        """Draw `n` rows from the fitted mixture (Gaussian mixture only) and their segment."""
         check_is_fitted(self, "posteriors_")
-        return -2 * self.log_likelihood_ + 2 * self.n_parameters_
-
-    def relative_entropy(self) -> float:
-        """1 − E/(N log K): 1 when every respondent is assigned with certainty."""
-        check_is_fitted(self, "posteriors_")
-        if self.n_segments == 1:
-            return 1.0
-        p = np.clip(self.posteriors_.to_numpy(), 1e-300, 1)
-        ent = -(p * np.log(p)).sum()
-        return float(1 - ent / (self.n_obs_ * np.log(self.n_segments)))
+        if self.kind == "kmeans":
+            raise DataError("k-means has no generative model to sample from; use kind='gmm'")
+        rng = np.random.default_rng(random_state)
+        rank = np.argsort(self.order_)  # raw component -> segment - 1
+        comp = rng.choice(self.n_segments, size=n, p=self.model_.weights_)
+        draws = np.empty((n, len(self.feature_names_)))
+        for c in range(self.n_segments):
+            rows = comp == c
+            if self.covariance_type == "full":
+                cov = self.model_.covariances_[c]
+            elif self.covariance_type == "tied":
+                cov = self.model_.covariances_
+            elif self.covariance_type == "diag":
+                cov = np.diag(self.model_.covariances_[c])
+            else:
+                cov = np.eye(len(self.feature_names_)) * self.model_.covariances_[c]
+            draws[rows] = rng.multivariate_normal(self.model_.means_[c], cov, rows.sum())
+        index = pd.RangeIndex(n, name="respondent_id")
+        return (
+            pd.DataFrame(draws, index=index, columns=self.feature_names_),
+            pd.Series(rank[comp] + 1, index=index, name="segment"),
+        )

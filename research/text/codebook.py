@@ -1,85 +1,71 @@
-"""Codebooks for keyword-based coding of interview passages.
+"""Codebooks: hierarchical codes with include and exclude rules.
 
-A codebook YAML file is a mapping with an optional ``name`` and ``version`` and a list of
-``codes``; each code has an ``id`` (letters, digits and underscores, unique), a ``label``, an
-optional ``description`` and ``parent`` (a grouping), and a non-empty list of ``keywords``::
+A :class:`Code` has an id, a label, a description, an optional parent code and rules:
 
-    name: Second Stitch interview codebook
-    version: 1
-    codes:
-      - id: price_value
-        label: Price and value
-        parent: Shopping drivers
-        keywords: [price, prices, cheap, discount*, "value for money"]
+* ``include`` keywords are matched on word stems (NLTK's Snowball English stemmer by default),
+  so ``price`` matches ``prices`` and ``pricing``; a keyword of several words is a phrase whose
+  words must follow each other; a trailing ``*`` matches any word starting with the letters
+  before it (``eco*``). ``include`` regular expressions are matched case-insensitively.
+* ``exclude`` keywords and regular expressions veto the code for a passage they match.
+* ``keywords`` (the older, literal form) match whole words as written, case-insensitively,
+  with a trailing ``*`` wildcard; a hyphen matches a hyphen, space or nothing (see
+  :func:`keyword_regex`).
 
-Keywords match case-insensitively and as whole words; a trailing ``*`` matches any word that
-continues the stem (``discount*`` matches ``discount``, ``discounts``, ``discounted``); a phrase
-matches across any run of whitespace; a hyphen matches a hyphen, a space or nothing
-(``second-hand`` matches ``second hand`` and ``secondhand``); an apostrophe matches ``'`` or
-``’``. All other characters match themselves.
+A code applies to a passage when an include rule or literal keyword matches and no exclude rule
+does. Codes without rules (groupings, or codes imported from REFI-QDA or a coded-segments table)
+are never applied by rules; learned coding can still suggest them. The file formats are read by
+:func:`research.text.codebook_io.load_codebook`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from os import PathLike
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from ..errors import CodebookError, InputFileError, suggest
+from ..errors import CodebookError, suggest
+from .rules import STEMMERS, Rules, keyword_regex, stem_tokens
 
-__all__ = ["Code", "Codebook", "keyword_regex", "load_codebook", "parse_codebook"]
+__all__ = [
+    "STEMMERS",
+    "Code",
+    "Codebook",
+    "Rules",
+    "keyword_regex",
+    "slug",
+    "stem_tokens",
+]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_CODE_FIELDS = ("id", "label", "description", "parent", "keywords")
-_TOP_FIELDS = ("name", "version", "description", "codes")
 
 
-def keyword_regex(keyword: str) -> str:
-    """Return the regular expression (without flags) for one codebook keyword.
-
-    Parameters
-    ----------
-    keyword : str
-        A word or phrase; a trailing ``*`` matches any continuation of the last word.
-
-    Returns
-    -------
-    str
-        A pattern matching the keyword as whole words; compile it with ``re.IGNORECASE``.
-
-    Raises
-    ------
-    CodebookError
-        If the keyword is empty, is only ``*``, or has a ``*`` anywhere but at its end.
-    """
-    text = " ".join(str(keyword).split())
+def slug(label: str) -> str:
+    """Return a code id made from a label: ``"Tool complexity"`` → ``"tool_complexity"``."""
+    ascii_text = unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9]+", "_", ascii_text).strip("_").lower()
     if not text:
-        raise CodebookError("a keyword is empty")
-    stem = text[:-1] if text.endswith("*") else text
-    if "*" in stem:
-        raise CodebookError(f"keyword {keyword!r}: '*' is only allowed at the end of a keyword")
-    if not stem.strip(" -'’"):
-        raise CodebookError(f"keyword {keyword!r} has no letters to match")
-    parts = []
-    for char in stem:
-        if char == " ":
-            parts.append(r"\s+")
-        elif char == "-":
-            parts.append(r"[-‐‑–\s]?")
-        elif char in "'’":
-            parts.append("['’]")
-        else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    if text.endswith("*"):
-        body += r"\w*"
-    return rf"(?<!\w){body}(?!\w)"
+        return "code"
+    return text if text[0].isalpha() else f"c_{text}"
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def _prefixes(text: str, cache: dict | None) -> set[str]:
+    """The one-, two- and three-letter beginnings of the words of `text` (cached)."""
+    if cache is not None and "_prefixes" in cache:
+        return cache["_prefixes"]
+    out = set()
+    for m in _TOKEN.finditer(text):
+        word = m.group(0).lower().replace("’", "'")
+        out.update((word[:1], word[:2], word[:3]))
+    if cache is not None:
+        cache["_prefixes"] = out
+    return out
 
 
 @dataclass(frozen=True)
@@ -93,16 +79,22 @@ class Code:
     label : str
         Human-readable name; defaults to the id.
     description : str
-        What the code covers.
+        What the code covers (its definition, for coders).
     parent : str or None
-        Optional grouping (a theme the code belongs to).
+        Id of the parent code, None for a top-level code.
     keywords : tuple of str
-        Words or phrases that mark a passage with this code (see the module docstring).
+        Literal keywords (see the module docstring).
+    include, exclude : Rules
+        Stem-matched keywords and regular expressions that apply or veto the code.
+    codable : bool
+        False for a grouping that is not applied to text itself (REFI ``isCodable``).
+    color : str or None
+        ``#RRGGBB`` colour, kept for REFI-QDA exchange.
 
     Raises
     ------
     CodebookError
-        If the id is malformed, there are no keywords, or a keyword is malformed.
+        If the id is malformed or a keyword or regex is malformed.
     """
 
     id: str
@@ -110,6 +102,10 @@ class Code:
     description: str = ""
     parent: str | None = None
     keywords: tuple[str, ...] = ()
+    include: Rules = field(default_factory=Rules)
+    exclude: Rules = field(default_factory=Rules)
+    codable: bool = True
+    color: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID.match(self.id):
@@ -120,10 +116,8 @@ class Code:
         if isinstance(self.keywords, str):
             raise CodebookError(f"code {self.id!r}: keywords must be a list, not one string")
         keywords = tuple(dict.fromkeys(" ".join(str(k).split()) for k in self.keywords))
-        if not keywords:
-            raise CodebookError(f"code {self.id!r} has no keywords")
         object.__setattr__(self, "keywords", keywords)
-        object.__setattr__(self, "label", str(self.label or self.id).strip())
+        object.__setattr__(self, "label", " ".join(str(self.label or self.id).split()))
         object.__setattr__(self, "description", " ".join(str(self.description or "").split()))
         if self.parent is not None:
             object.__setattr__(self, "parent", str(self.parent).strip() or None)
@@ -132,38 +126,74 @@ class Code:
         except CodebookError as exc:
             raise CodebookError(f"code {self.id!r}: {exc.message}") from None
 
-    @cached_property
-    def pattern(self) -> re.Pattern[str]:
-        """Compiled regex matching any of the keywords (longest alternatives first)."""
-        ordered = sorted(self.keywords, key=lambda k: (-len(k), k))
-        return re.compile("|".join(keyword_regex(k) for k in ordered), re.IGNORECASE)
+    @property
+    def has_rules(self) -> bool:
+        """True if the code has literal keywords or include rules."""
+        return bool(self.keywords or self.include)
 
-    def find(self, text: str) -> list[str]:
-        """Return the distinct words or phrases of `text` that match, lower-cased, in order.
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Compiled regex of the literal keywords (longest first), or None."""
+        if not self.keywords:
+            return None
+        ordered = sorted(self.keywords, key=lambda k: (-len(k), k))
+        # one alternation behind shared look-arounds, guarded by the possible first letters:
+        # about ten times faster than one look-behind per keyword
+        bodies = [keyword_regex(k)[len(r"(?<!\w)") : -len(r"(?!\w)")] for k in ordered]
+        firsts = {k[0].lower() for k in ordered} | {k[0].upper() for k in ordered}
+        guard = ""
+        if all(re.match(r"\w", k) for k in ordered):
+            guard = r"\b(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+        return re.compile(guard + r"(?<!\w)(?:" + "|".join(bodies) + r")(?!\w)", re.IGNORECASE)
+
+    @cached_property
+    def _needles(self) -> frozenset[str] | None:
+        """First letters (up to three) of each literal keyword, to skip the regex quickly;
+        None when a keyword does not start with a letter or digit."""
+        out = set()
+        for keyword in self.keywords:
+            m = _TOKEN.match(keyword.lower().replace("’", "'"))
+            if m is None:
+                return None
+            out.add(m.group(0)[:3])
+        return frozenset(out)
+
+    def find(self, text: str, tokens: dict | None = None) -> list[str]:
+        """Return what in `text` applies the code: distinct matches, lower-cased, in order.
 
         Parameters
         ----------
         text : str
             A passage.
+        tokens : dict, optional
+            Shared tokenisation cache (see :meth:`Rules.find`).
 
         Returns
         -------
         list of str
-            Each distinct match once (whitespace folded), in order of first occurrence;
-            empty if the code does not apply.
+            Empty when no include rule or keyword matches, or an exclude rule matches.
         """
-        found = (" ".join(m.group(0).split()).lower() for m in self.pattern.finditer(str(text)))
+        text = str(text)
+        found = []
+        if self.pattern is not None and (
+            self._needles is None or not self._needles.isdisjoint(_prefixes(text, tokens))
+        ):
+            found = [" ".join(m.group(0).split()).lower() for m in self.pattern.finditer(text)]
+        if self.include:
+            found += self.include.find(text, tokens)
+        if not found or (self.exclude and self.exclude.find(text, tokens)):
+            return []
         return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
 class Codebook:
-    """A set of codes with unique ids.
+    """A tree of codes with unique ids.
 
     Parameters
     ----------
     codes : iterable of Code
-        The codes, in the order reports should list them.
+        The codes, in the order reports should list them; a parent need not come first.
     name : str
         Title of the codebook.
     version : str or None
@@ -174,7 +204,8 @@ class Codebook:
     Raises
     ------
     CodebookError
-        If there are no codes or two codes share an id.
+        If there are no codes, two codes share an id, a parent id is unknown, or parents
+        form a cycle.
     """
 
     codes: tuple[Code, ...]
@@ -193,7 +224,16 @@ class Codebook:
             if code.id in seen:
                 raise CodebookError(f"code id {code.id!r} is used twice", path=self.path)
             seen.add(code.id)
+        for code in codes:
+            if code.parent is not None and code.parent not in seen:
+                raise CodebookError(
+                    f"code {code.id!r}: parent {code.parent!r} is not a code id"
+                    + suggest(code.parent, seen),
+                    path=self.path,
+                )
         object.__setattr__(self, "codes", codes)
+        for code in codes:
+            self.ancestors(code.id)  # raises on a cycle
 
     def __iter__(self) -> Iterator[Code]:
         return iter(self.codes)
@@ -202,18 +242,68 @@ class Codebook:
         return len(self.codes)
 
     def __contains__(self, code_id: object) -> bool:
-        return any(c.id == code_id for c in self.codes)
+        return code_id in self._by_id
 
     def __getitem__(self, code_id: str) -> Code:
-        for code in self.codes:
-            if code.id == code_id:
-                return code
-        raise KeyError(f"no code {code_id!r}{suggest(code_id, self.ids)}")
+        try:
+            return self._by_id[code_id]
+        except KeyError:
+            raise KeyError(f"no code {code_id!r}{suggest(code_id, self.ids)}") from None
+
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        return {c.id: c for c in self.codes}
 
     @property
     def ids(self) -> list[str]:
         """Code ids in codebook order."""
         return [c.id for c in self.codes]
+
+    @property
+    def rule_codes(self) -> list[Code]:
+        """Codes that rules can apply, in order."""
+        return [c for c in self.codes if c.has_rules and c.codable]
+
+    def children(self, code_id: str | None) -> list[str]:
+        """Ids of the direct children of `code_id` (None: the top-level codes)."""
+        return [c.id for c in self.codes if c.parent == code_id]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Ids from the top-level code down to `code_id` itself."""
+        chain = [code_id]
+        while self[chain[-1]].parent is not None:
+            chain.append(self[chain[-1]].parent)
+            if len(chain) > len(self.codes):
+                raise CodebookError(f"code {code_id!r}: parents form a cycle", path=self.path)
+        return chain[::-1]
+
+    def level(self, code_id: str) -> int:
+        """Depth of a code: 1 for top-level codes."""
+        return len(self.ancestors(code_id))
+
+    def at_level(self, code_id: str, level: int | None) -> str:
+        """The ancestor of `code_id` at `level` (the code itself if it is shallower or None)."""
+        if level is None:
+            return code_id
+        chain = self.ancestors(code_id)
+        return chain[min(level, len(chain)) - 1]
+
+    def path_of(self, code_id: str, sep: str = " > ") -> str:
+        """Labels from the top-level code down to `code_id`, joined by `sep`."""
+        return sep.join(self[c].label for c in self.ancestors(code_id))
+
+    def find_path(self, path: str | Iterable[str]) -> str | None:
+        """Id of the code whose label path is `path` (``"A > B"`` or ``["A", "B"]``), or None.
+
+        Labels are compared case-insensitively with whitespace folded.
+        """
+        parts = path.split(">") if isinstance(path, str) else list(path)
+        wanted = tuple(" ".join(p.split()).casefold() for p in parts)
+        for code in self.codes:
+            labels = tuple(self[c].label.casefold() for c in self.ancestors(code.id))
+            if labels == wanted:
+                return code.id
+        return None
 
     def table(self) -> pd.DataFrame:
         """Return the codebook as a table.
@@ -222,191 +312,24 @@ class Codebook:
         -------
         pandas.DataFrame
             One row per code, in order, with columns ``id``, ``label``, ``description``,
-            ``parent`` (missing if absent) and ``keywords`` (comma-separated).
+            ``parent`` (missing if top-level), ``path`` (labels joined by ``" > "``),
+            ``level``, ``keywords`` (literal and include keywords, comma-separated),
+            ``regex`` and ``exclude`` (exclude keywords and regexes).
         """
-        rows = [(c.id, c.label, c.description, c.parent, ", ".join(c.keywords)) for c in self.codes]
-        return pd.DataFrame(rows, columns=list(_CODE_FIELDS))
-
-
-class _Map(dict):
-    """A YAML mapping that remembers the line of each key."""
-
-    line: int = 1
-    key_lines: dict
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: object, line: int) -> None:
-        super().__init__(key, line)
-        self.key, self.line = key, line
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        try:
-            duplicate = key in out
-        except TypeError:
-            raise _DuplicateKey(key, line) from None
-        if duplicate:
-            raise _DuplicateKey(key, line)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = line
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-
-
-def _scalar_text(value: object, what: str, path: str, line: int) -> str:
-    if isinstance(value, bool):
-        raise CodebookError(
-            f"{what} {value!r} was read as a yes/no value; put it in quotes", path=path, line=line
-        )
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise CodebookError(f"{what} must be text, not a {type(value).__name__}", path=path, line=line)
-
-
-def parse_codebook(text: str, *, path: str | PathLike = "<string>") -> Codebook:
-    """Parse codebook YAML text; see :func:`load_codebook`.
-
-    Parameters
-    ----------
-    text : str
-        The YAML document.
-    path : str or path-like, optional
-        Name used in error messages.
-
-    Returns
-    -------
-    Codebook
-    """
-    path = str(path)
-    loader = _Loader(text)
-    try:
-        data = loader.get_single_data()
-    except _DuplicateKey as exc:
-        raise CodebookError(f"key {exc.key!r} appears twice", path=path, line=exc.line) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CodebookError(
-            f"not valid YAML: {problem}", path=path, line=None if mark is None else mark.line + 1
-        ) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, _Map):
-        raise CodebookError("a codebook must be a YAML mapping with a 'codes' list", path=path)
-    for key in data:
-        if key not in _TOP_FIELDS:
-            raise CodebookError(
-                f"unknown field {key!r}{suggest(key, _TOP_FIELDS)}",
-                path=path,
-                line=data.key_lines[key],
-            )
-    codes_data = data.get("codes")
-    codes_line = data.key_lines.get("codes", data.line)
-    if not isinstance(codes_data, list) or not codes_data:
-        raise CodebookError("'codes' must be a non-empty list of codes", path=path, line=codes_line)
-    codes: list[Code] = []
-    first_line: dict[str, int] = {}
-    for i, entry in enumerate(codes_data, start=1):
-        if not isinstance(entry, _Map):
-            raise CodebookError(
-                f"code {i} must be a mapping with id, label and keywords",
-                path=path,
-                line=codes_line,
-            )
-        line = entry.line
-        for key in entry:
-            if key not in _CODE_FIELDS:
-                raise CodebookError(
-                    f"code {i}: unknown field {key!r}{suggest(str(key), _CODE_FIELDS)}",
-                    path=path,
-                    line=entry.key_lines[key],
+        rows = []
+        for c in self.codes:
+            rows.append(
+                (
+                    c.id,
+                    c.label,
+                    c.description,
+                    c.parent,
+                    self.path_of(c.id),
+                    self.level(c.id),
+                    ", ".join([*c.keywords, *c.include.keywords]),
+                    ", ".join(c.include.regex),
+                    ", ".join([*c.exclude.keywords, *c.exclude.regex]),
                 )
-        if "id" not in entry:
-            raise CodebookError(f"code {i} has no 'id'", path=path, line=line)
-        code_id = _scalar_text(entry["id"], f"code {i}: id", path, entry.key_lines["id"])
-        if code_id in first_line:
-            raise CodebookError(
-                f"code id {code_id!r} is used twice (first on line {first_line[code_id]})",
-                path=path,
-                line=entry.key_lines["id"],
             )
-        first_line[code_id] = entry.key_lines["id"]
-        keywords = entry.get("keywords")
-        kw_line = entry.key_lines.get("keywords", line)
-        if keywords is None:
-            raise CodebookError(f"code {code_id!r} has no keywords", path=path, line=kw_line)
-        if not isinstance(keywords, list):
-            raise CodebookError(
-                f'code {code_id!r}: keywords must be a list like [word, other*, "a phrase"]',
-                path=path,
-                line=kw_line,
-            )
-        keywords = [_scalar_text(k, f"code {code_id!r}: keyword", path, kw_line) for k in keywords]
-        fields = {}
-        for key in ("label", "description", "parent"):
-            value = entry.get(key)
-            if value is not None:
-                fields[key] = _scalar_text(
-                    value, f"code {code_id!r}: {key}", path, entry.key_lines[key]
-                )
-        try:
-            codes.append(Code(id=code_id, keywords=tuple(keywords), **fields))
-        except CodebookError as exc:
-            where = entry.key_lines["id"] if "code id" in exc.message else kw_line
-            raise CodebookError(exc.message, path=path, line=where) from None
-    name = data.get("name")
-    version = data.get("version")
-    return Codebook(
-        codes=tuple(codes),
-        name="" if name is None else str(name),
-        version=None if version is None else str(version),
-        path=path,
-    )
-
-
-def load_codebook(path: str | PathLike) -> Codebook:
-    """Load a codebook from a YAML file.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The codebook file (format in the module docstring).
-
-    Returns
-    -------
-    Codebook
-        The codes in file order.
-
-    Raises
-    ------
-    InputFileError
-        If the file is missing or unreadable.
-    CodebookError
-        If the YAML is malformed or a code is invalid (no keywords, a repeated id, a bad
-        keyword); the message names the file and line.
-    """
-    path = Path(path)
-    if not path.is_file():
-        what = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise InputFileError(f"codebook file {what}", path=path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"codebook is not UTF-8 text (byte {exc.start})", path=path) from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read codebook: {exc.strerror}", path=path) from None
-    return parse_codebook(text, path=path)
+        columns = ["id", "label", "description", "parent", "path", "level", "keywords"]
+        return pd.DataFrame(rows, columns=[*columns, "regex", "exclude"])

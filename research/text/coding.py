@@ -1,6 +1,6 @@
-"""Code interview turns with a keyword codebook, summarise codes, and link segments.
+"""Code passages with a codebook's rules, summarise codes, and link segments.
 
-The result of :func:`code_turns` is a *coded corpus*: one row per (turn, code) match with
+The result of :func:`code_passages` is a *coded corpus*: one row per (passage, code) with
 columns :data:`CODED_COLUMNS`. :func:`attach_segments` adds each transcript's respondent and
 segment so :func:`code_summary` and :func:`~research.text.quotes.pick_quotes` can work per
 segment.
@@ -9,104 +9,83 @@ segment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import pandas as pd
 
-from ..errors import DataError, suggest
+from ..errors import DataError
 from .codebook import Codebook
+from .passages import require_columns as _require
+from .passages import sentiment, split_passages
 
 __all__ = [
     "CODED_COLUMNS",
+    "SOURCES",
     "SUMMARY_COLUMNS",
     "attach_segments",
+    "code_passages",
     "code_summary",
     "code_turns",
+    "empty_coded",
     "sentiment",
 ]
 
-#: Columns of the coded corpus returned by :func:`code_turns`, in order.
+#: Columns of the coded corpus, in order.
 CODED_COLUMNS = (
     "transcript",
     "turn",
+    "sentence",
     "speaker",
+    "start",
+    "end",
     "code",
     "label",
     "text",
     "matched",
+    "source",
+    "confidence",
     "sentiment",
 )
+#: Where a code on a passage came from.
+SOURCES = ("rule", "model", "human")
 
 #: Count columns of :func:`code_summary` (after the optional group column).
 SUMMARY_COLUMNS = ("code", "label", "passages", "transcripts")
 
-
-@lru_cache(maxsize=1)
-def _analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def sentiment(text: str) -> float:
-    """Return the VADER compound sentiment of a passage.
-
-    Parameters
-    ----------
-    text : str
-        A passage.
-
-    Returns
-    -------
-    float
-        From -1 (most negative) to 1 (most positive); 0 for neutral or empty text.
-    """
-    return float(_analyzer().polarity_scores(str(text))["compound"])
+_DTYPES = {
+    "turn": "int64",
+    "sentence": "int64",
+    "start": "float64",
+    "end": "float64",
+    "confidence": "float64",
+    "sentiment": "float64",
+}
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-    for col in columns:
-        if col not in frame.columns:
-            raise DataError(
-                f"{what} has no column {col!r}{suggest(col, map(str, frame.columns))}",
-                column=col,
-            )
-
-
-def _empty_coded() -> pd.DataFrame:
+def empty_coded() -> pd.DataFrame:
+    """An empty coded corpus with the right columns and dtypes."""
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CODED_COLUMNS})
-    return frame.astype({"turn": "int64", "sentiment": "float64"})
+    return frame.astype(_DTYPES)
 
 
-def code_turns(
-    turns: pd.DataFrame,
-    codebook: Codebook,
-    *,
-    roles: Iterable[str] | None = ("participant",),
-) -> pd.DataFrame:
-    """Mark each turn with every code whose keywords it contains.
+def code_passages(passages: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Mark each passage with every code whose rules apply.
 
     Parameters
     ----------
-    turns : pandas.DataFrame
-        A turn table as from :func:`~research.text.transcripts.read_transcripts`: columns
-        ``transcript``, ``turn``, ``speaker``, ``text`` and (unless `roles` is None) ``role``.
+    passages : pandas.DataFrame
+        From :func:`~research.text.passages.split_passages` (columns ``transcript``,
+        ``turn``, ``sentence``, ``speaker``, ``text``; ``start``, ``end``, ``sentiment`` used
+        if present).
     codebook : Codebook
-        The codes to apply.
-    roles : iterable of str or None, optional
-        Only turns whose ``role`` is one of these are coded (by default participants' turns,
-        so interviewers' questions do not count); None codes every turn.
+        The codes; only codes with rules (:attr:`Codebook.rule_codes`) can apply.
 
     Returns
     -------
     pandas.DataFrame
-        The coded corpus: one row per (turn, code) match, with columns ``transcript``,
-        ``turn``, ``speaker``, ``code`` (id), ``label``, ``text`` (the whole turn),
-        ``matched`` (the distinct matching words or phrases of the turn, lower-cased,
-        joined by ``", "``) and ``sentiment`` (VADER compound score of the turn, -1 to 1).
-        Rows are sorted by transcript, then turn, then codebook order.
+        The coded corpus, columns :data:`CODED_COLUMNS`: ``matched`` holds the distinct
+        matching words or phrases (lower-cased, joined by ``", "``), ``source`` is
+        ``"rule"``, ``confidence`` is NaN (rules are not probabilistic). Rows follow the
+        passages' order, then codebook order.
 
     Raises
     ------
@@ -115,34 +94,79 @@ def code_turns(
     """
     if not isinstance(codebook, Codebook):
         raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
-    needed = ["transcript", "turn", "speaker", "text"] + ([] if roles is None else ["role"])
-    _require(turns, needed, "the turn table")
-    selected = turns
-    if roles is not None:
-        roles = (roles,) if isinstance(roles, str) else tuple(roles)
-        selected = turns[turns["role"].isin(roles)]
-    selected = selected.assign(_order=range(len(selected)))
-    selected = selected.sort_values(["transcript", "turn", "_order"], kind="mergesort")
+    _require(passages, ["transcript", "turn", "speaker", "text"], "the passage table")
+    codes = codebook.rule_codes
     rows = []
-    for transcript, turn, speaker, text in selected[
-        ["transcript", "turn", "speaker", "text"]
-    ].itertuples(index=False, name=None):
+    for rec in passages.to_dict("records"):
+        text = rec["text"]
         if not isinstance(text, str) or not text.strip():
             continue
-        score = None
-        for code in codebook:
-            found = code.find(text)
+        tokens: dict = {}
+        score = rec.get("sentiment")
+        for code in codes:
+            found = code.find(text, tokens)
             if not found:
                 continue
-            if score is None:
+            if score is None or pd.isna(score):
                 score = sentiment(text)
             rows.append(
-                (transcript, turn, speaker, code.id, code.label, text, ", ".join(found), score)
+                (
+                    rec["transcript"],
+                    rec["turn"],
+                    rec.get("sentence", 0),
+                    rec["speaker"],
+                    rec.get("start", float("nan")),
+                    rec.get("end", float("nan")),
+                    code.id,
+                    code.label,
+                    text,
+                    ", ".join(found),
+                    "rule",
+                    float("nan"),
+                    score,
+                )
             )
     if not rows:
-        return _empty_coded()
-    coded = pd.DataFrame(rows, columns=list(CODED_COLUMNS))
-    return coded.astype({"turn": "int64", "sentiment": "float64"})
+        return empty_coded()
+    return pd.DataFrame(rows, columns=list(CODED_COLUMNS)).astype(_DTYPES)
+
+
+def code_turns(
+    turns: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    roles: Iterable[str] | None = ("participant", "other"),
+    unit: str = "turn",
+) -> pd.DataFrame:
+    """Split turns into passages and code them by rules (see :func:`code_passages`).
+
+    Parameters
+    ----------
+    turns : pandas.DataFrame
+        A turn table as from :func:`~research.text.transcripts.read_transcripts`.
+    codebook : Codebook
+        The codes to apply.
+    roles : iterable of str or None, optional
+        Only turns whose ``role`` is one of these are coded (by default participants and
+        unlabelled text, so interviewers' questions do not count); None codes every turn.
+    unit : {"turn", "sentence"}
+        Code whole turns or single sentences.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The coded corpus (:data:`CODED_COLUMNS`), sorted by transcript, turn, sentence, then
+        codebook order.
+
+    Raises
+    ------
+    DataError
+        If a required column is missing or `unit` is unknown.
+    """
+    if not isinstance(codebook, Codebook):
+        raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
+    passages = split_passages(turns, unit=unit, roles=roles, with_sentiment=False)
+    return code_passages(passages, codebook)
 
 
 def code_summary(
@@ -162,8 +186,9 @@ def code_summary(
         A column of `coded` to count within (for example ``"segment"``); rows whose group is
         missing are counted in a group of their own (NA).
     codebook : Codebook, optional
-        If given, every code of the codebook is listed, with zero counts where it never
-        matched; otherwise only codes present in `coded`.
+        If given, every code of the codebook that rules can apply (every codable code if
+        none has rules) is listed, with zero counts where it never matched; otherwise only
+        codes present in `coded`.
 
     Returns
     -------
@@ -194,7 +219,8 @@ def code_summary(
         frames = []
         for group in groups:
             present = counts if by is None else counts[_same(counts[by], group)]
-            missing = [c.id for c in codebook if c.id not in set(present["code"])]
+            listed = codebook.rule_codes or [c for c in codebook if c.codable]
+            missing = [c.id for c in listed if c.id not in set(present["code"])]
             if missing:
                 extra = pd.DataFrame({"code": missing, "passages": 0, "transcripts": 0})
                 if by is not None:

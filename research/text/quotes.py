@@ -2,8 +2,10 @@
 
 For each group (segment) the codes are ranked by how many of the group's transcripts mention
 them. Quotes are then taken round-robin down that ranking, one per code per round, until
-``per_group`` are chosen: for each code the best passage is one that also touches many of the
-group's leading codes, needs no trimming and is of middling length, from a transcript not
+``per_group`` are chosen: for each code the best passage is the most typical of the code's
+passages in the group (closest to their TF-IDF centroid, see
+:func:`~research.text._typical.typicality`), nudged towards passages that also touch the group's
+leading codes, then one that needs no trimming and is of middling length, from a transcript not
 quoted yet in the group (a transcript is reused only when there are no others). Long turns
 are cut to the sentence(s) around the keyword, marked with ``…``. Every quote is passed
 through :func:`~research.text.redact.redact`, which also removes names introduced anywhere in
@@ -16,14 +18,15 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 import pandas as pd
 
 from ..errors import DataError, suggest
-from .redact import find_names, redact
+from ._typical import typicality
+from .passages import sentence_spans
+from .redact import find_names, is_person_label, redact
 
-__all__ = ["ELLIPSIS", "QUOTE_COLUMNS", "excerpt", "pick_quotes", "word_count"]
+__all__ = ["ELLIPSIS", "QUOTE_COLUMNS", "excerpt", "people_names", "pick_quotes", "word_count"]
 
 #: Marks text left out of a quote.
 ELLIPSIS = "…"
@@ -31,29 +34,8 @@ ELLIPSIS = "…"
 #: Columns of :func:`pick_quotes` after the group column.
 QUOTE_COLUMNS = ("code", "transcript", "turn", "quote")
 
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "st",
-    "prof",
-    "e.g",
-    "i.e",
-    "etc",
-    "vs",
-    "approx",
-}
 _TOP_CODES = 5
-
-
-@lru_cache(maxsize=1)
-def _sentences():
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
-    params = PunktParameters()
-    params.abbrev_types = set(_ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+_OVERLAP_WEIGHT = 0.1
 
 
 def word_count(text: str) -> int:
@@ -127,7 +109,7 @@ def excerpt(
     match = None if pattern is None else pattern.search(text)
     if match is None:
         return None
-    spans = list(_sentences().span_tokenize(text))
+    spans = sentence_spans(text)
     counts = [word_count(text[a:b]) for a, b in spans]
     i = next((k for k, (a, b) in enumerate(spans) if a <= match.start() < b), None)
     if i is None:  # pragma: no cover - the tokenizer covers every non-space character
@@ -181,8 +163,7 @@ def _group_quotes(
     per_group: int,
     min_words: int,
     max_words: int,
-    names: tuple[str, ...],
-    found: tuple[str, ...],
+    people: dict[str, tuple[str, ...]],
 ) -> list[tuple[str, object, object, str]]:
     ranking = (
         rows.groupby("code", sort=False)
@@ -199,6 +180,14 @@ def _group_quotes(
     ):
         turn_codes.setdefault((transcript, turn), set()).add(code)
     ideal = (min_words + max_words) / 2
+    typical: dict[tuple, float] = {}
+    for code, mine in rows.groupby("code", sort=False):
+        distinct = mine.drop_duplicates(["transcript", "turn"])
+        scores = typicality(distinct["text"].astype(str).tolist())
+        for transcript, turn, value in zip(
+            distinct["transcript"], distinct["turn"], scores, strict=True
+        ):
+            typical[(code, (transcript, turn))] = float(value)
     redacted: dict[tuple, str] = {}
     candidates: dict[str, list] = {code: [] for code in codes}
     for transcript, turn, code, text, matched in rows[
@@ -206,16 +195,17 @@ def _group_quotes(
     ].itertuples(index=False, name=None):
         key = (transcript, turn)
         if key not in redacted:
-            redacted[key] = redact(str(text), names=names, found_names=found)
+            redacted[key] = redact(str(text), **people)
         terms = [t.strip() for t in str(matched).split(",")]
         quote = excerpt(redacted[key], terms, min_words=min_words, max_words=max_words)
         if quote is None:
             continue
-        quote = redact(quote, names=names, found_names=found)
+        quote = redact(quote, **people)
         if not min_words <= word_count(quote) <= max_words:
             continue
+        fit = typical[(code, key)] + _OVERLAP_WEIGHT * len(turn_codes[key] & top)
         score = (
-            -len(turn_codes[key] & top),
+            -round(fit, 9),
             ELLIPSIS in quote,
             abs(word_count(quote) - ideal),
             str(transcript),
@@ -249,6 +239,42 @@ def _group_quotes(
     return chosen
 
 
+def _names(value: Iterable[str] | str) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+
+def people_names(
+    frame: pd.DataFrame,
+    *,
+    names: Iterable[str] = (),
+    participant_names: Iterable[str] = (),
+    interviewer_names: Iterable[str] = (),
+    found_names: Iterable[str] = (),
+) -> dict[str, tuple[str, ...]]:
+    """Keyword arguments for :func:`~research.text.redact.redact`, adding speaker names.
+
+    Speaker labels of `frame` (column ``speaker``, if any) that are people's names join the
+    interviewer names when their ``role`` is ``interviewer`` or they are listed there, and
+    the participant names otherwise.
+    """
+    interviewers = list(_names(interviewer_names))
+    participants = list(_names(participant_names))
+    if "speaker" in frame.columns:
+        roles = frame["role"] if "role" in frame.columns else pd.Series("", index=frame.index)
+        for speaker, role in zip(frame["speaker"], roles, strict=True):
+            if isinstance(speaker, str) and is_person_label(speaker):
+                if role == "interviewer" or speaker in interviewers:
+                    interviewers.append(speaker)
+                else:
+                    participants.append(speaker)
+    return {
+        "names": _names(names),
+        "participant_names": tuple(dict.fromkeys(participants)),
+        "interviewer_names": tuple(dict.fromkeys(interviewers)),
+        "found_names": tuple(found_names),
+    }
+
+
 def pick_quotes(
     coded: pd.DataFrame,
     *,
@@ -257,6 +283,8 @@ def pick_quotes(
     min_words: int = 12,
     max_words: int = 60,
     names: Iterable[str] = (),
+    participant_names: Iterable[str] = (),
+    interviewer_names: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Choose a few representative, redacted quotes per group.
 
@@ -276,7 +304,11 @@ def pick_quotes(
     names : iterable of str, optional
         Names to redact, in any case. Names that any passage of `coded` introduces (``my
         sister Priya``, see :func:`~research.text.redact.find_names`) are redacted in every
-        quote as well.
+        quote as well (``[NAME]``).
+    participant_names, interviewer_names : iterable of str, optional
+        Names of participants and interviewers (``[PARTICIPANT]``, ``[INTERVIEWER]``).
+        Speaker labels of `coded` that are names (``Dan``, not ``Participant``) count as
+        participants' names unless listed as interviewers.
 
     Returns
     -------
@@ -297,7 +329,6 @@ def pick_quotes(
     max_words = _check_positive("max_words", max_words)
     if min_words > max_words:
         raise ValueError(f"min_words ({min_words}) is above max_words ({max_words})")
-    names = (names,) if isinstance(names, str) else tuple(names)
     if not isinstance(coded, pd.DataFrame):
         raise TypeError(f"coded must be a pandas DataFrame, got {type(coded).__name__}")
     needed = ["transcript", "turn", "code", "text", "matched"] + ([by] if by else [])
@@ -309,6 +340,13 @@ def pick_quotes(
             )
     texts = pd.unique(coded["text"].dropna().astype(str))
     found = tuple(dict.fromkeys(n for text in texts for n in find_names(text)))
+    people = people_names(
+        coded,
+        names=names,
+        participant_names=participant_names,
+        interviewer_names=interviewer_names,
+        found_names=found,
+    )
     rows_out = []
     if by is None:
         groups = [(None, coded)]
@@ -317,7 +355,7 @@ def pick_quotes(
         groups = [(g, present[present[by] == g]) for g in _ordered(pd.unique(present[by]))]
     for group, rows in groups:
         for code, transcript, turn, quote in _group_quotes(
-            rows, per_group, min_words, max_words, names, found
+            rows, per_group, min_words, max_words, people
         ):
             rows_out.append((group, code, transcript, turn, quote))
     columns = ["_group", *QUOTE_COLUMNS]

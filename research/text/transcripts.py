@@ -1,13 +1,15 @@
-"""Read interview transcripts (plain text or .docx) into a table of speaker turns.
+"""Read interview transcripts into a table of speaker turns.
 
-A transcript is a sequence of turns. A turn starts with a speaker label at the start of a line,
-``Name: text`` (a name of one to four capitalised words or numbers, such as ``Interviewer:``,
-``Participant:``, ``Dan:`` or ``Interviewer 1:``) or ``[name] text`` (as QualCoder writes it).
-Any following line or paragraph without a label continues the same turn, so hard-wrapped text
-and multi-paragraph answers are read whole. Lines starting with ``#`` are headers or comments.
-Lines holding only a page number (``12`` or ``1/5``), as left behind by PDF extraction, are
-dropped, as is any preamble before the first labelled turn. A file without any speaker label
-is read one paragraph per turn, with speaker ``"Unlabelled"`` and role ``"other"``.
+Formats, by file suffix: plain text (``.txt`` and anything unknown), Markdown (``.md``,
+``.markdown``), Word (``.docx``, paragraphs and table rows), and captions (``.vtt`` WebVTT,
+``.srt`` SubRip). The speaker-label shapes read in text, Markdown and Word files are listed in
+:mod:`research.text.textformats`; caption handling in :mod:`research.text.captions`.
+
+Which speakers are interviewers is set (``interviewer_names``) or detected: a label holding
+``Interviewer``, ``Moderator``, ``Facilitator``, ``Researcher``, ``Host`` or ``Q``; otherwise,
+when the other speaker is labelled ``Participant``/``Respondent``/``Interviewee``, the one
+speaker who is not; otherwise the speaker who asks questions (a ``?`` in at least 30 % of
+their turns, at least two of them, and at least twice the share of anyone else).
 """
 
 from __future__ import annotations
@@ -18,44 +20,49 @@ from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
+from .captions import parse_captions
+from .textformats import UNLABELLED_SPEAKER, RawTurn, parse_lines
 
 __all__ = [
-    "TURN_COLUMNS",
     "INTERVIEWER_WORDS",
+    "SUFFIXES",
+    "TURN_COLUMNS",
     "UNLABELLED_SPEAKER",
+    "detect_interviewers",
+    "parse_transcript",
     "read_transcript",
     "read_transcripts",
-    "parse_transcript",
     "speaker_role",
 ]
 
 #: Columns of the turn table returned by :func:`read_transcript`, in order.
-TURN_COLUMNS = ("transcript", "turn", "speaker", "role", "text")
+TURN_COLUMNS = ("transcript", "turn", "speaker", "role", "start", "end", "text")
 
 #: Words that mark a speaker label as the interviewer's (matched as whole words, any case).
-INTERVIEWER_WORDS = ("interviewer", "moderator", "facilitator", "researcher")
+INTERVIEWER_WORDS = ("interviewer", "moderator", "facilitator", "researcher", "host")
 
-#: Speaker given to the paragraphs of a transcript that has no speaker labels at all.
-UNLABELLED_SPEAKER = "Unlabelled"
+#: File suffixes read as transcripts when a folder is given.
+SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt")
 
-_SUFFIXES = (".txt", ".docx")
-_NAME_WORD = r"(?:[A-Z][\w'’.\-]*|\d+)"
-_COLON_LABEL = re.compile(
-    rf"^\s*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}})[ \t]*:(?:\s|$)"
-)
-_BRACKET_LABEL = re.compile(r"^\s*\[(?P<name>[^\[\]\n:]{1,40})\][ \t]*:?(?:\s|$)")
-# Bracketed stage directions that are not speakers: "[laughs] yeah", "[inaudible]".
-_NOT_SPEAKERS = re.compile(
-    r"^(?:laugh\w*|pause\w*|inaudible|unintelligible|crosstalk|cross talk|sigh\w*|silence|"
-    r"music|noise|cough\w*|overlap\w*|background noise|long pause|\.+|…)$",
-    re.IGNORECASE,
-)
-_PAGE_NUMBER = re.compile(r"^\s*\d{1,4}(?:\s*/\s*\d{1,4})?\s*$")
-_INTERVIEWER = re.compile(r"\b(?:" + "|".join(INTERVIEWER_WORDS) + r")s?\b", re.IGNORECASE)
+_INTERVIEWER = re.compile(r"\b(?:" + "|".join(INTERVIEWER_WORDS) + r")s?\b|^Q$", re.IGNORECASE)
+_PARTICIPANT = re.compile(r"^(?:participant|respondent|interviewee|customer|A)\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+
+
+def _as_names(names: Iterable[str] | str | None) -> tuple[str, ...]:
+    if names is None:
+        return ()
+    if isinstance(names, str):
+        return (names,)
+    return tuple(str(n) for n in names)
+
+
+def _fold(text: str) -> str:
+    return _SPACE.sub(" ", str(text)).strip()
 
 
 def speaker_role(speaker: str, interviewer_names: Iterable[str] = ()) -> str:
@@ -72,8 +79,8 @@ def speaker_role(speaker: str, interviewer_names: Iterable[str] = ()) -> str:
     -------
     str
         ``"interviewer"`` if the label is listed in `interviewer_names` or contains one of
-        :data:`INTERVIEWER_WORDS` (``Interviewer 1``, ``Lead researcher``); ``"other"`` for
-        :data:`UNLABELLED_SPEAKER`; otherwise ``"participant"``.
+        :data:`INTERVIEWER_WORDS` (``Interviewer 1``, ``Lead researcher``) or is ``Q``;
+        ``"other"`` for :data:`UNLABELLED_SPEAKER`; otherwise ``"participant"``.
     """
     listed = {_fold(n).casefold() for n in _as_names(interviewer_names)}
     label = _fold(speaker)
@@ -84,27 +91,58 @@ def speaker_role(speaker: str, interviewer_names: Iterable[str] = ()) -> str:
     return "participant"
 
 
-def _as_names(names: Iterable[str] | str | None) -> tuple[str, ...]:
-    if names is None:
-        return ()
-    if isinstance(names, str):
-        return (names,)
-    return tuple(str(n) for n in names)
+def detect_interviewers(turns: pd.DataFrame) -> list[str]:
+    """Guess which speakers of one transcript are interviewers, from labels and questions.
+
+    Parameters
+    ----------
+    turns : pandas.DataFrame
+        One transcript's turns (columns ``speaker`` and ``text``).
+
+    Returns
+    -------
+    list of str
+        Speaker labels judged to be interviewers (see the module docstring); empty when no
+        rule applies, as in a focus group where nobody mostly asks questions.
+    """
+    speakers = [s for s in pd.unique(turns["speaker"]) if s != UNLABELLED_SPEAKER]
+    named = [s for s in speakers if _INTERVIEWER.search(_fold(s))]
+    if named or len(speakers) < 2:
+        return named
+    participants = [s for s in speakers if _PARTICIPANT.match(_fold(s))]
+    if participants and len(speakers) - len(participants) == 1:
+        return [s for s in speakers if s not in participants]
+    asks = turns.assign(q=turns["text"].astype(str).str.contains("?", regex=False))
+    share = asks.groupby("speaker")["q"].mean().reindex(speakers).sort_values(ascending=False)
+    top, runner_up = share.iloc[0], share.iloc[1]
+    questions = int((asks["q"] & (asks["speaker"] == share.index[0])).sum())
+    if top >= 0.3 and top >= 2 * runner_up and questions >= 2:
+        return [str(share.index[0])]
+    return []
 
 
-def _fold(text: str) -> str:
-    return _SPACE.sub(" ", str(text)).strip()
-
-
-def _label(line: str) -> tuple[str, str] | None:
-    """Return ``(speaker, rest of line)`` if the line starts a turn, else None."""
-    m = _COLON_LABEL.match(line) or _BRACKET_LABEL.match(line)
-    if m is None:
-        return None
-    name = _fold(m.group("name"))
-    if not name or _NOT_SPEAKERS.match(name):
-        return None
-    return name, line[m.end() :]
+def _frame(raw: list[RawTurn], transcript_id: str, names: tuple[str, ...] | None) -> pd.DataFrame:
+    rows = []
+    for turn in raw:
+        text = _fold(" ".join(p for p in turn.pieces if p))
+        if text:
+            rows.append(
+                (
+                    transcript_id,
+                    len(rows) + 1,
+                    _fold(turn.speaker),
+                    "",
+                    np.nan if turn.start is None else float(turn.start),
+                    np.nan if turn.end is None else float(turn.end),
+                    text,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=list(TURN_COLUMNS))
+    if frame.empty:
+        return frame.astype({"turn": "int64", "start": "float64", "end": "float64"})
+    interviewers = detect_interviewers(frame) if names is None else list(names)
+    frame["role"] = [speaker_role(s, interviewers) for s in frame["speaker"]]
+    return frame.astype({"turn": "int64", "start": "float64", "end": "float64"})
 
 
 def parse_transcript(
@@ -112,6 +150,7 @@ def parse_transcript(
     *,
     transcript_id: str,
     interviewer_names: Iterable[str] | None = None,
+    markdown: bool = False,
 ) -> pd.DataFrame:
     """Parse transcript lines into a turn table; see :func:`read_transcript`.
 
@@ -122,58 +161,79 @@ def parse_transcript(
     transcript_id : str
         Value of the ``transcript`` column.
     interviewer_names : iterable of str, optional
-        Speaker labels to treat as interviewers, besides labels like ``Interviewer``.
+        Speaker labels that are interviewers, besides labels like ``Interviewer``; None
+        detects them (:func:`detect_interviewers`).
+    markdown : bool, optional
+        Remove Markdown markup first.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`TURN_COLUMNS`; empty if the lines hold no text.
     """
-    names = _as_names(interviewer_names)
-    turns: list[list] = []  # [speaker, [pieces]]
-    paragraphs: list[list[str]] = [[]]  # used when the file has no labels at all
-    for raw in lines:
-        line = str(raw).replace("\ufeff", "").rstrip("\r\n")
-        stripped = line.strip()
-        if stripped.startswith("#") or _PAGE_NUMBER.match(line):
-            continue
-        if not stripped:
-            if paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        paragraphs[-1].append(stripped)
-        label = _label(line)
-        if label is not None:
-            turns.append([label[0], [label[1]]])
-        elif turns:
-            turns[-1][1].append(stripped)
-        # text before the first labelled turn is preamble (a title, a page heading): dropped
-    if not turns:
-        turns = [[UNLABELLED_SPEAKER, p] for p in paragraphs if p]
-    rows = []
-    for speaker, pieces in turns:
-        text = _fold(" ".join(pieces))
-        if text:
-            rows.append((transcript_id, len(rows) + 1, speaker, speaker_role(speaker, names), text))
-    frame = pd.DataFrame(rows, columns=list(TURN_COLUMNS))
-    return frame.astype({"turn": "int64"})
+    names = None if interviewer_names is None else _as_names(interviewer_names)
+    raw = parse_lines(list(lines), markdown=markdown)
+    return _frame(raw, transcript_id, names)
 
 
 def _docx_lines(path: Path) -> list[str]:
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise InputFileError("reading .docx needs python-docx", path=path) from exc
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputFileError(f"not a readable .docx file ({exc})", path=path) from None
     lines: list[str] = []
-    for paragraph in document.paragraphs:
-        lines.extend(paragraph.text.splitlines() or [""])
-        lines.append("")
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            lines.extend(text.splitlines() or [""])
+            lines.append("")
+        elif tag == "tbl":  # transcripts as tables: [time |] speaker | text
+            for row in child.iter():
+                if not row.tag.endswith("}tr"):
+                    continue
+                cells = [
+                    _fold(" ".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
+                    for cell in row.iterchildren()
+                    if cell.tag.endswith("}tc")
+                ]
+                cells = [c for c in cells if c]
+                if len(cells) >= 3 and re.fullmatch(r"[\[(]?[\d:.,]+[\])]?", cells[0]):
+                    lines.append(f"[{cells[0].strip('[]()')}] {cells[1]}: {' '.join(cells[2:])}")
+                elif len(cells) >= 2:
+                    lines.append(f"{cells[0]}: {' '.join(cells[1:])}")
+                elif cells:
+                    lines.append(cells[0])
+                lines.append("")
     return lines
+
+
+def _text_lines(path: Path) -> list[str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read transcript: {exc.strerror}", path=path) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"transcript is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+            path=path,
+            line=line,
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputFileError("this is a binary file, not a transcript", path=path, line=line)
+    return text.splitlines()
 
 
 def read_transcript(
@@ -187,50 +247,64 @@ def read_transcript(
     Parameters
     ----------
     path : str or path-like
-        A UTF-8 ``.txt`` file (any other suffix is read as text too) or a ``.docx`` file.
+        A ``.txt``, ``.md``, ``.docx``, ``.vtt`` or ``.srt`` file (other suffixes are read as
+        plain text). Text files are UTF-8 (a UTF-16 file with a byte-order mark also works).
     transcript_id : str, optional
         Value of the ``transcript`` column; defaults to the file name without suffix.
     interviewer_names : iterable of str, optional
         Speaker labels that are interviewers (for example ``["Dan"]``), besides labels
-        containing ``Interviewer``, ``Moderator``, ``Facilitator`` or ``Researcher``.
+        containing ``Interviewer``, ``Moderator``, ``Facilitator``, ``Researcher`` or
+        ``Host``. None (the default) detects them; see the module docstring.
 
     Returns
     -------
     pandas.DataFrame
         One row per turn, in order, with columns ``transcript`` (str), ``turn`` (1-based int),
         ``speaker`` (the label), ``role`` (``"interviewer"``, ``"participant"`` or
-        ``"other"``) and ``text`` (the turn's text, whitespace folded to single spaces).
+        ``"other"`` for unlabelled text), ``start`` and ``end`` (seconds from the start of the
+        recording, NaN where the file gives no times) and ``text`` (whitespace folded).
 
     Raises
     ------
     InputFileError
-        If the file is missing, unreadable, not UTF-8, or holds no transcript text.
-
-    Notes
-    -----
-    See the module docstring for the format: ``Name:`` or ``[name]`` labels start turns,
-    unlabelled lines and paragraphs continue the previous turn, ``#`` lines are skipped.
+        If the file is missing, unreadable, not UTF-8, binary, a malformed caption file, or
+        holds no transcript text; the message names the file and, where it applies, the line.
     """
     path = Path(path)
     if not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise InputFileError(f"transcript file {what}", path=path)
-    if path.suffix.lower() == ".docx":
-        lines = _docx_lines(path)
-    else:
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"transcript is not UTF-8 text (byte {exc.start}); save it as UTF-8", path=path
-            ) from None
-        except OSError as exc:
-            raise InputFileError(f"cannot read transcript: {exc.strerror}", path=path) from None
+    suffix = path.suffix.lower()
     tid = path.stem if transcript_id is None else str(transcript_id)
-    frame = parse_transcript(lines, transcript_id=tid, interviewer_names=interviewer_names)
+    names = None if interviewer_names is None else _as_names(interviewer_names)
+    if suffix == ".docx":
+        raw = parse_lines(_docx_lines(path))
+    elif suffix in (".vtt", ".srt"):
+        raw = parse_captions(_text_lines(path), path=path, kind=suffix[1:])
+    else:
+        raw = parse_lines(_text_lines(path), markdown=suffix in (".md", ".markdown"))
+    frame = _frame(raw, tid, names)
     if frame.empty:
         raise InputFileError("transcript holds no text", path=path)
     return frame
+
+
+def _listed(paths_or_dir: str | PathLike | Sequence[str | PathLike]) -> list[Path]:
+    if isinstance(paths_or_dir, str | PathLike):
+        root = Path(paths_or_dir)
+        if not root.is_dir():
+            return [root]
+        paths = [p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES]
+        paths = [p for p in paths if not p.name.startswith(("~$", "."))]
+        if not paths:
+            raise InputFileError(
+                f"folder holds no transcripts ({', '.join(SUFFIXES)} files)", path=root
+            )
+        return paths
+    paths = [Path(p) for p in paths_or_dir]
+    if not paths:
+        raise InputFileError("no transcript files given")
+    return paths
 
 
 def read_transcripts(
@@ -243,10 +317,10 @@ def read_transcripts(
     Parameters
     ----------
     paths_or_dir : path or sequence of paths
-        A folder (its ``.txt`` and ``.docx`` files are read, not sub-folders), one file, or a
-        list of files.
+        A folder (its transcript files, see :data:`SUFFIXES`, are read, not sub-folders), one
+        file, or a list of files.
     interviewer_names : iterable of str, optional
-        Passed to :func:`read_transcript`.
+        Passed to :func:`read_transcript`; None detects interviewers per transcript.
 
     Returns
     -------
@@ -260,20 +334,7 @@ def read_transcripts(
         If a path is missing, the folder holds no transcripts, two files share an id, or a
         file cannot be read.
     """
-    if isinstance(paths_or_dir, str | PathLike):
-        root = Path(paths_or_dir)
-        if root.is_dir():
-            paths = [p for p in root.iterdir() if p.is_file() and p.suffix.lower() in _SUFFIXES]
-            paths = [p for p in paths if not p.name.startswith(("~$", "."))]
-            if not paths:
-                raise InputFileError("folder holds no .txt or .docx transcripts", path=root)
-        else:
-            paths = [root]
-    else:
-        paths = [Path(p) for p in paths_or_dir]
-        if not paths:
-            raise InputFileError("no transcript files given")
-    paths = sorted(paths, key=lambda p: (p.name, str(p)))
+    paths = sorted(_listed(paths_or_dir), key=lambda p: (p.name, str(p)))
     seen: dict[str, Path] = {}
     for p in paths:
         if p.stem in seen:
@@ -281,6 +342,5 @@ def read_transcripts(
                 f"two transcripts share the id {p.stem!r} (also {seen[p.stem]})", path=p
             )
         seen[p.stem] = p
-    names = _as_names(interviewer_names)
-    frames = [read_transcript(p, interviewer_names=names) for p in paths]
+    frames = [read_transcript(p, interviewer_names=interviewer_names) for p in paths]
     return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,104 @@
+"""Read the first sheet of an Excel export as rows of strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+import zipfile
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputFileError
+from .textio import dedupe, read_bytes
+
+__all__ = ["is_xlsx", "read_xlsx_rows", "rows_to_frame"]
+
+
+def is_xlsx(raw_head: bytes) -> bool:
+    """Whether these leading bytes start a ZIP container (XLSX workbooks are ZIP files)."""
+    return raw_head[:4] == b"PK\x03\x04"
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx_rows(path: str | Path, *, max_rows: int | None = None) -> list[list[str]]:
+    """Cells of the first worksheet as strings (``""`` for empty), blank rows dropped.
+
+    Raises
+    ------
+    InputFileError
+        The file is missing or is not a readable XLSX workbook.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    read_bytes(path)  # existence and folder checks with the usual messages
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                if not wb.worksheets:
+                    raise InputFileError("the workbook has no worksheet", path=path)
+                ws = wb.worksheets[0]
+                rows = []
+                for row in ws.iter_rows(values_only=True):
+                    cells = [_cell(v) for v in row]
+                    if any(c.strip() for c in cells):
+                        rows.append(cells)
+                    if max_rows is not None and len(rows) >= max_rows:
+                        break
+            finally:
+                wb.close()
+    except InputFileError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, zlib.error) as exc:
+        raise InputFileError(
+            f"is not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - a corrupt part of the ZIP reaches openpyxl's
+        # XML parsers, which raise whatever their parser raises: all of it means "corrupt".
+        raise InputFileError(
+            f"is not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path
+        ) from None
+    return rows
+
+
+def rows_to_frame(
+    rows: list[list[str]], names: list[str], *, path: str | Path | None = None, first_line: int = 1
+) -> tuple[pd.DataFrame, list[str]]:
+    """Data rows as a string frame with unique column names; notes on renamed columns."""
+    width = len(names)
+    for i, r in enumerate(rows):
+        if len(r) > width and any(c.strip() for c in r[width:]):
+            raise InputFileError(
+                f"row has {len(r)} cells but the header has {width}",
+                path=path,
+                line=first_line + i,
+            )
+    body = [(r + [""] * width)[:width] for r in rows]
+    notes = [
+        f"column {i + 1} has no name: read as 'column_{i + 1}'"
+        for i, n in enumerate(names)
+        if not n
+    ]
+    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
+    unique, renamed = dedupe(names)
+    frame = pd.DataFrame(body, columns=unique, dtype=object)
+    if not body:
+        frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in unique})
+    return frame, notes + renamed

@@ -1,0 +1,216 @@
+"""Draft a questionnaire from a Qualtrics survey definition (``.qsf``).
+
+Item ids are the export columns Qualtrics writes for each question, as the mapping reads them:
+the question's export tag for single questions (``fruits``, ``Q6``), ``<tag>_<choice>`` for the
+statements of a matrix (or ``<tag>_<choice export tag>`` when the matrix sets its own tags, as
+the Insights export names them), so the next import of that survey's exports maps by id.
+Codes are the question's recode values where it sets them, else the choice ids.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputFileError
+from .mapping import sanitise_id, strip_html
+
+__all__ = ["qsf_questionnaire"]
+
+_SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS", "TB"}
+_MULTI = {"MAVR", "MAHR", "MACOL", "MSB"}
+
+
+def _clean(text: object) -> str:
+    return " ".join(strip_html(text or "").split())
+
+
+def _int(value: object, fallback: int) -> int:
+    try:
+        f = float(str(value))
+    except ValueError:
+        return fallback
+    return int(f) if f.is_integer() else fallback
+
+
+def _options(p: dict, key: str = "Choices", order_key: str = "ChoiceOrder", recode: bool = True):
+    choices = p.get(key) or {}
+    if not isinstance(choices, dict):
+        return []
+    order = (
+        [str(c) for c in (p.get(order_key) or list(choices))]
+        if key == "Choices"
+        else [str(c) for c in (p.get("AnswerOrder") or list(choices))]
+    )
+    recodes = p.get("RecodeValues") or {} if recode else {}
+    out, seen = [], set()
+    for pos, cid in enumerate(order, start=1):
+        if cid not in choices:
+            continue
+        code = _int(recodes.get(cid, cid), pos)
+        if code in seen:
+            code = max(seen) + 1
+        seen.add(code)
+        label = _clean(choices[cid].get("Display")) or f"Option {cid}"
+        out.append((cid, code, label, bool(choices[cid].get("TextEntry"))))
+    return out
+
+
+def _unique(base: str, taken: set[str], prefix: str = "") -> str:
+    sid = sanitise_id(base) or "item"
+    if sid in taken and prefix:
+        sid = sanitise_id(f"{prefix}_{base}")
+    k, out = 1, sid
+    while out in taken:
+        k += 1
+        out = f"{sid}_{k}"
+    taken.add(out)
+    return out
+
+
+def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
+    """A questionnaire (as a YAML-ready dict) and notes on questions not carried over.
+
+    Raises
+    ------
+    InputFileError
+        The file is not a Qualtrics survey definition (JSON with ``SurveyElements``).
+    """
+    from .textio import read_text
+
+    text, _ = read_text(path)
+    try:
+        qsf = json.loads(text)
+        elements = qsf["SurveyElements"]
+        entry = qsf.get("SurveyEntry", {})
+    except (ValueError, KeyError, TypeError):
+        raise InputFileError(
+            "is not a Qualtrics survey definition (.qsf JSON with SurveyElements)", path=path
+        ) from None
+    questions = {
+        e["Payload"]["QuestionID"]: e["Payload"]
+        for e in elements
+        if e.get("Element") == "SQ" and isinstance(e.get("Payload"), dict)
+    }
+    order: list[tuple[str, str]] = []  # (block title, question id)
+    for e in elements:
+        if e.get("Element") != "BL":
+            continue
+        payload = e.get("Payload") or []
+        for block in payload.values() if isinstance(payload, dict) else payload:
+            if block.get("Type") == "Trash":
+                continue
+            for el in block.get("BlockElements") or []:
+                if el.get("Type") == "Question" and el.get("QuestionID") in questions:
+                    order.append((block.get("Description") or "Block", el["QuestionID"]))
+    placed = {qid for _, qid in order}
+    order += [("Questions", qid) for qid in questions if qid not in placed]
+
+    taken: set[str] = set()
+    blocks: list[dict] = []
+    scales: dict[str, list] = {}
+    notes: list[str] = []
+
+    def block(title: str, own: bool = False) -> list:
+        if own or not blocks or blocks[-1]["title"] != title or blocks[-1].get("_grid"):
+            bid = _unique(f"b_{title}"[:40], taken)
+            blocks.append(
+                {"id": bid, "title": title, "items": [], **({"_grid": True} if own else {})}
+            )
+        return blocks[-1]["items"]
+
+    for title, qid in order:
+        p = questions[qid]
+        qtype, sel = p.get("QuestionType"), p.get("Selector")
+        tag = str(p.get("DataExportTag") or qid)
+        qtext = _clean(p.get("QuestionText")) or tag
+        if qtype == "MC" and (sel in _SINGLE or sel in _MULTI):
+            opts = _options(p)
+            if not opts:
+                notes.append(f"{qid} ({tag}): no choices")
+                continue
+            item = {
+                "id": _unique(tag, taken),
+                "type": "multi" if sel in _MULTI else "single",
+                "text": qtext,
+                "choices": [{"code": c, "label": lab} for _, c, lab, _ in opts],
+            }
+            block(title).append(item)
+            for cid, _, lab, entry_ in opts:
+                if entry_:
+                    block(title).append(
+                        {
+                            "id": _unique(f"{tag}_{cid}_TEXT", taken),
+                            "type": "text",
+                            "text": f"{qtext} - {lab}",
+                        }
+                    )
+        elif qtype == "Matrix" and p.get("Selector") in ("Likert", "Bipolar", "TE", "Profile"):
+            answers = _options(p, "Answers")
+            statements = _options(p, recode=False)
+            if not answers or not statements:
+                notes.append(f"{qid} ({tag}): matrix without statements or scale points")
+                continue
+            multi = p.get("SubSelector") == "MultipleAnswer"
+            sid = _unique(f"{tag}_scale", set(scales))
+            scales[sid] = [{"code": c, "label": lab} for _, c, lab, _ in answers]
+            tags = (
+                p.get("ChoiceDataExportTags")
+                if isinstance(p.get("ChoiceDataExportTags"), dict)
+                else {}
+            )
+            items = block(qtext, own=True)
+            for cid, _, lab, _ in statements:
+                name = tags.get(cid) or f"{tag}_{cid}"
+                item = {"id": _unique(name, taken, prefix=tag), "text": lab or f"{qtext} {cid}"}
+                if multi:
+                    item.update(type="multi", choices=[dict(c) for c in scales[sid]])
+                else:
+                    item.update(type="likert", scale=sid)
+                items.append(item)
+        elif qtype == "TE":
+            if sel == "FORM":
+                for cid, _, lab, _ in _options(p):
+                    block(title).append(
+                        {
+                            "id": _unique(f"{tag}_{cid}", taken),
+                            "type": "text",
+                            "text": f"{qtext} - {lab}",
+                        }
+                    )
+            else:
+                block(title).append({"id": _unique(tag, taken), "type": "text", "text": qtext})
+        elif qtype in ("Slider", "CS"):
+            conf = p.get("Configuration") or {}
+            for cid, _, lab, _ in _options(p, recode=False):
+                item = {
+                    "id": _unique(f"{tag}_{cid}", taken),
+                    "type": "numeric",
+                    "text": f"{qtext} - {lab}",
+                }
+                if qtype == "Slider" and "CSSliderMin" in conf and "CSSliderMax" in conf:
+                    item.update(min=float(conf["CSSliderMin"]), max=float(conf["CSSliderMax"]))
+                block(title).append(item)
+        elif qtype == "RO":
+            opts = _options(p)
+            items = block(title)
+            for cid, _code, lab, _ in opts:
+                iid = _unique(f"{tag}_{cid}", taken)
+                text = f"{qtext} - {lab}"
+                items.append(
+                    {"id": iid, "type": "numeric", "text": text, "min": 1, "max": len(opts)}
+                )
+        elif qtype in ("DB", "Timing", "Meta", "Captcha"):
+            continue
+        else:
+            notes.append(f"{qid} ({tag}): question type {qtype}/{sel} not drafted")
+    blocks = [{k: v for k, v in b.items() if k != "_grid"} for b in blocks if b["items"]]
+    title = _clean(entry.get("SurveyName")) or Path(path).stem
+    q = {
+        "id": sanitise_id(Path(path).stem) or "survey",
+        "title": title,
+        "language": str(entry.get("SurveyLanguage") or "en").lower()[:2] or "en",
+        "scales": scales,
+        "blocks": blocks,
+    }
+    return q, notes

@@ -1,0 +1,194 @@
+"""One call from a data table to a checked segmentation: sweep, stability, typing tool, scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ._items import select_items
+from .scorecard import scorecard
+from .stability import StabilityResult, segment_stability
+from .sweep import SegmentSolution, select_segments
+from .typing_tool import TypingTool, build_typing_tool
+
+__all__ = ["SegmentAnalysis", "analyse_segments", "segment_profiles_table"]
+
+
+@dataclass(frozen=True)
+class SegmentAnalysis:
+    """Everything :func:`analyse_segments` found."""
+
+    solution: SegmentSolution
+    stability: StabilityResult | None
+    typing_tool: TypingTool | None
+    scorecard: pd.DataFrame
+    profiles: pd.DataFrame
+
+    def assignments_table(self) -> pd.DataFrame:
+        """``respondent_id`` (index), ``segment``, ``posterior_1..K``."""
+        post = self.solution.posteriors.copy()
+        post.columns = [f"posterior_{c}" for c in post.columns]
+        table = pd.concat([self.solution.assignments.rename("segment"), post], axis=1)
+        return table.rename_axis("respondent_id")
+
+    def summary(self) -> dict[str, object]:
+        """K, log-likelihood, BIC and segment shares of the chosen model (JSON-ready)."""
+        model = self.solution.model
+        row = self.solution.fit_table.loc[self.solution.fit_table["chosen"]].iloc[0]
+        shares = [float(x) for x in np.asarray(model.shares_, dtype=float)]
+
+        def num(x: object) -> float | None:
+            x = float(x)
+            return x if np.isfinite(x) else None
+
+        return {
+            "model": self.solution.kind,
+            "k": int(self.solution.k),
+            "log_likelihood": num(row["log_likelihood"]),
+            "bic": num(row["bic"]),
+            "shares": shares,
+            "reason": self.solution.reason,
+            "n_respondents": int(len(self.solution.assignments)),
+        }
+
+
+def segment_profiles_table(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+    """``segment, item, mean, overall, index`` (index = 100 x segment mean / overall mean)."""
+    numeric = data.apply(pd.to_numeric, errors="coerce").reindex(segments.index)
+    overall = numeric.mean()
+    means = numeric.groupby(segments.rename("segment")).mean()
+    means.columns = means.columns.astype(str)
+    table = means.reset_index().melt(id_vars="segment", var_name="item", value_name="mean")
+    table = table.sort_values(["segment", "item"], kind="stable", key=_item_order(means))
+    table["overall"] = table["item"].map(overall)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["index"] = 100 * table["mean"] / table["overall"].replace(0, np.nan)
+    return table.reset_index(drop=True)
+
+
+def _item_order(means: pd.DataFrame):
+    order = {c: i for i, c in enumerate(means.columns)}
+    return lambda col: col.map(order) if col.name == "item" else col
+
+
+def analyse_segments(
+    data: pd.DataFrame,
+    *,
+    items: list[str] | None = None,
+    kind: str = "lca",
+    k_min: int = 2,
+    k_max: int = 8,
+    n_init: int = 10,
+    min_share: float = 0.03,
+    ordinal: bool = False,
+    covariance_type: str = "full",
+    sample_weight: pd.Series | None = None,
+    blrt: int = 0,
+    n_boot: int = 20,
+    questions: pd.DataFrame | None = None,
+    max_questions: int = 8,
+    typing_method: str = "logistic",
+    reach: pd.DataFrame | None = None,
+    needs: pd.DataFrame | None = None,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    random_state: int | None = 0,
+    progress: bool = False,
+) -> SegmentAnalysis:
+    """Choose K, check stability, build the typing tool and score the segmentation.
+
+    Parameters
+    ----------
+    data : pd.DataFrame
+        Respondents (index) by basis variables.
+    items : list of str, optional
+        Basis columns of `data` (default: all).
+    kind, k_min, k_max, n_init, min_share, ordinal, covariance_type, blrt
+        As :func:`~research.segments.select_segments`.
+    sample_weight : pd.Series, optional
+        Respondent weights (LCA fit, shares and margins of error in the scorecard).
+    n_boot : int
+        Bootstrap replicates for stability (0 skips it; the scorecard then says n/a).
+    questions : pd.DataFrame, optional
+        Candidate golden questions for the typing tool (default: the basis).
+    max_questions : int
+    typing_method : {"logistic", "lda"}
+    reach : pd.DataFrame, optional
+        Variables to reach segments by (accessible).
+    needs : pd.DataFrame, optional
+        Needs items for actionable / differentiable (default: the basis).
+    thresholds : mapping, optional
+        Scorecard thresholds (see :data:`~research.segments.scorecard.DEFAULT_THRESHOLDS`).
+    random_state : int, optional
+    progress : bool
+        Progress bars on stderr.
+
+    Returns
+    -------
+    SegmentAnalysis
+    """
+    basis = data if items is None else select_items(data, list(items))
+    if basis.shape[1] == 0:
+        raise DataError("no basis variables to segment on")
+    weights = None
+    if sample_weight is not None:
+        weights = (
+            pd.Series(sample_weight, index=basis.index)
+            if not isinstance(sample_weight, pd.Series)
+            else sample_weight.reindex(basis.index)
+        )
+    solution = select_segments(
+        basis,
+        k_min=k_min,
+        k_max=k_max,
+        kind=kind,
+        covariance_type=covariance_type,
+        n_init=n_init,
+        min_share=min_share,
+        random_state=random_state,
+        ordinal=ordinal,
+        sample_weight=None if weights is None or kind != "lca" else weights.to_numpy(),
+        blrt=blrt,
+        progress=progress,
+    )
+    stability = None
+    if n_boot and solution.k > 1:
+        stability = segment_stability(
+            basis,
+            solution.model,
+            n_boot=n_boot,
+            n_split=0,
+            random_state=random_state,
+            progress=progress,
+        )
+    candidates = basis if questions is None else questions.reindex(basis.index)
+    tool = None
+    if solution.k > 1 and solution.assignments.value_counts().min() >= 5:
+        tool = build_typing_tool(
+            candidates,
+            solution.assignments,
+            max_questions=max_questions,
+            method=typing_method,
+            random_state=random_state,
+        )
+    needs_data = basis if needs is None else needs
+    card = scorecard(
+        solution.assignments,
+        needs=needs_data.apply(pd.to_numeric, errors="coerce"),
+        reach=reach,
+        posteriors=solution.posteriors,
+        typing_accuracy=None if tool is None else tool.cv_accuracy,
+        stability_ari=None if stability is None else stability.ari,
+        weights=weights,
+        thresholds=thresholds,
+    )
+    return SegmentAnalysis(
+        solution=solution,
+        stability=stability,
+        typing_tool=tool,
+        scorecard=card,
+        profiles=segment_profiles_table(needs_data, solution.assignments),
+    )

@@ -1,0 +1,127 @@
+"""Fuzzing the importer: truncated, shuffled, wrongly encoded and garbage files.
+
+The only acceptable outcomes are a consistent result (every row read is kept or excluded) or
+a ResearchError that names the file; any other exception is a bug.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from research.errors import ResearchError
+from research.ingest import import_responses
+from research.questionnaire import load_questionnaire
+
+DATA = Path(__file__).parent / "data"
+SEEDS = {
+    "qualtrics.csv": (DATA / "qualtrics/sample.csv").read_bytes(),
+    "legacy.csv": (DATA / "qualtrics/sample_legacy.csv").read_bytes(),
+    "insights.csv": (
+        DATA / "qualtrics/qualtricstools/Single_Answer_Matrix_Questions_Insights.csv"
+    ).read_bytes(),
+    "matrix.csv": (
+        DATA / "qualtrics/qualtricstools/Single_Answer_Matrix_Questions.csv"
+    ).read_bytes(),
+    "steak.csv": b"".join(
+        (DATA / "surveymonkey/steak-risk-survey.csv").read_bytes().splitlines(True)[:30]
+    ),
+    "google.csv": (DATA / "google/responses.csv").read_bytes(),
+    "odk.csv": (DATA / "kobo/thrift_odk_central.csv").read_bytes(),
+    "sample.sav": (DATA / "spss/sample_missing.sav").read_bytes(),
+    "kobo.xlsx": (DATA / "kobo/thrift_kobo.xlsx").read_bytes(),
+}
+THRIFT = Path(__file__).parents[1] / "research/datasets/thrift"
+DEMO = b"".join((THRIFT / "qualtrics_export.csv").read_bytes().splitlines(True)[:40])
+SEEDS["demo.csv"] = DEMO
+Q = load_questionnaire(THRIFT / "questionnaire.yaml")
+
+
+def _truncate(raw: bytes, data) -> bytes:
+    return raw[: data.draw(st.integers(0, len(raw)), label="cut")]
+
+
+def _shuffle(raw: bytes, data) -> bytes:
+    lines = raw.splitlines(True)
+    return b"".join(data.draw(st.permutations(lines), label="order"))
+
+
+def _encode(raw: bytes, data) -> bytes:
+    text = raw.decode("utf-8", errors="replace")
+    codec = data.draw(
+        st.sampled_from(["utf-16-le", "utf-16-be", "utf-16", "cp1252", "latin-1", "utf-32"])
+    )
+    return text.encode(codec, errors="replace")
+
+
+def _flip(raw: bytes, data) -> bytes:
+    out = bytearray(raw)
+    for _ in range(data.draw(st.integers(1, 20), label="flips")):
+        if not out:
+            break
+        pos = data.draw(st.integers(0, len(out) - 1))
+        out[pos] = data.draw(st.integers(0, 255))
+    return bytes(out)
+
+
+def _splice(raw: bytes, data) -> bytes:
+    junk = data.draw(st.binary(min_size=1, max_size=200), label="junk")
+    pos = data.draw(st.integers(0, len(raw)))
+    return raw[:pos] + junk + raw[pos:]
+
+
+def _garbage(raw: bytes, data) -> bytes:
+    return data.draw(st.binary(max_size=2000), label="garbage")
+
+
+def _text_garbage(raw: bytes, data) -> bytes:
+    alphabet = st.sampled_from(list(",;\t\"\n\r{}':ab1 é£"))
+    return "".join(data.draw(st.lists(alphabet, max_size=400))).encode("utf-8")
+
+
+MUTATIONS = [_truncate, _shuffle, _encode, _flip, _splice, _garbage, _text_garbage]
+
+
+def _outcome(path: Path, questionnaire) -> None:
+    try:
+        survey = import_responses(path, questionnaire, lenient=True)
+    except ResearchError as exc:
+        assert str(exc), "a ResearchError must say what is wrong"
+        assert exc.path is not None and Path(exc.path).name == path.name
+        return
+    assert survey.n_kept + survey.n_excluded == survey.n_read
+    assert survey.responses.index.is_unique
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=250,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    seed=st.sampled_from(sorted(SEEDS)),
+    mutation=st.sampled_from(MUTATIONS),
+    with_questionnaire=st.booleans(),
+    data=st.data(),
+)
+def test_mutated_exports_give_a_result_or_a_research_error(
+    seed, mutation, with_questionnaire, data
+):
+    raw = mutation(SEEDS[seed], data)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / seed
+        path.write_bytes(raw)
+        _outcome(path, Q if with_questionnaire else None)
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_unmutated_seeds_import(seed, tmp_path):
+    path = tmp_path / seed
+    path.write_bytes(SEEDS[seed])
+    _outcome(path, None)

@@ -1,0 +1,163 @@
+"""Stability (bootstrap, split-half, Hungarian matching) and the seven-part scorecard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from research.errors import DataError
+from research.segments import (
+    CRITERIA,
+    DEFAULT_THRESHOLDS,
+    LatentClassModel,
+    cramers_v_table,
+    match_segments,
+    pairwise_cohen_d,
+    scorecard,
+    segment_jaccard,
+    segment_stability,
+    simulate_segments,
+)
+
+
+def test_hungarian_matching_undoes_a_relabelling():
+    rng = np.random.default_rng(0)
+    ref = rng.integers(1, 5, 500)
+    perm = np.array([3, 1, 4, 2])
+    other = perm[ref - 1]
+    other[:20] = 1  # some disagreement
+    matched = match_segments(ref, other, 4)
+    assert (matched[20:] == ref[20:]).all()
+    jac = segment_jaccard(ref, matched, 4)
+    assert ((jac > 0.8) & (jac <= 1)).all()
+    assert_allclose(segment_jaccard(ref, ref, 4), 1.0)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    sim = simulate_segments(800, n_items=12, n_classes=3, random_state=21)
+    model = LatentClassModel(3, n_init=3, random_state=0).fit(sim.data)
+    return sim, model
+
+
+def test_separated_segments_are_stable(planted):
+    sim, model = planted
+    res = segment_stability(sim.data, model, n_boot=4, n_split=2, n_init=2, random_state=0)
+    reps = res.replicates
+    assert list(reps.columns) == ["method", "replicate", "ari"]
+    assert reps["method"].value_counts().to_dict() == {"bootstrap": 4, "split-half": 2}
+    assert res.ari > 0.9
+    assert (reps["ari"] > 0.85).all()
+    assert list(res.jaccard.columns) == ["method", "replicate", "segment", "jaccard"]
+    assert len(res.jaccard) == 6 * 3
+    summary = res.summary
+    assert set(summary["segment"]) == {1, 2, 3}
+    assert (summary["jaccard_mean"] > 0.85).all()
+
+
+def test_noise_is_not_stable():
+    rng = np.random.default_rng(1)
+    noise = pd.DataFrame(rng.integers(1, 6, (300, 6)), columns=list("abcdef"))
+    model = LatentClassModel(4, n_init=2, random_state=0).fit(noise)
+    res = segment_stability(noise, model, n_boot=3, n_split=0, n_init=2, random_state=0)
+    assert res.ari < 0.6
+
+
+def test_stability_errors(planted):
+    sim, model = planted
+    with pytest.raises(DataError, match="nothing to replicate"):
+        segment_stability(sim.data, model, n_boot=0, n_split=0)
+    with pytest.raises(DataError, match="n_boot must be an integer >= 0"):
+        segment_stability(sim.data, model, n_boot=-1)
+    with pytest.raises(DataError, match="too few to check the stability"):
+        segment_stability(sim.data.head(8), model, n_boot=1)
+
+
+def _segments(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    seg = pd.Series(rng.choice([1, 2, 3], n, p=[0.5, 0.3, 0.2]), name="segment")
+    needs = pd.DataFrame(
+        {f"n{j}": 3 + (seg == (j % 3) + 1) * 1.2 + rng.normal(0, 0.6, n) for j in range(6)}
+    )
+    reach = pd.DataFrame(
+        {
+            "region": np.where(rng.random(n) < 0.7, seg, rng.integers(1, 4, n)),
+            "coin": rng.integers(0, 2, n),
+        }
+    )
+    post = pd.DataFrame(np.eye(3)[seg - 1] * 0.9 + 0.1 / 3, columns=[1, 2, 3])
+    return seg, needs, reach, post
+
+
+def test_scorecard_has_seven_criteria_with_figures_and_grades():
+    seg, needs, reach, post = _segments()
+    card = scorecard(
+        seg,
+        needs=needs,
+        reach=reach,
+        posteriors=post,
+        typing_accuracy=0.91,
+        stability_ari=0.7,
+    )
+    assert list(card["criterion"]) == list(CRITERIA)
+    assert list(card.columns) == [
+        "criterion", "question", "measure", "value", "pass_at", "warn_at", "status", "detail"
+    ]  # fmt: skip
+    row = card.set_index("criterion")
+    assert row.loc["identifiable", "status"] == "pass"
+    assert row.loc["stable", "status"] == "warn"  # 0.7 is between warn 0.6 and pass 0.8
+    share = seg.value_counts(normalize=True).min()
+    assert row.loc["substantial", "value"] == pytest.approx(share)
+    assert row.loc["substantial", "status"] == "pass"
+    assert row.loc["accessible", "value"] > 0.5 and "region" in row.loc["accessible", "detail"]
+    assert "coin" not in row.loc["accessible", "detail"]
+    assert row.loc["actionable", "status"] == "pass"  # each segment is high on two needs
+    assert row.loc["measurable", "value"] == seg.value_counts().min()
+    p = post.to_numpy()
+    entropy = 1 + (p * np.log(p)).sum() / (len(p) * np.log(3))
+    assert row.loc["differentiable", "value"] == pytest.approx(entropy)
+
+
+def test_thresholds_come_from_the_caller_and_missing_inputs_say_na():
+    seg, needs, _, _ = _segments()
+    card = scorecard(
+        seg, needs=needs, thresholds={"substantial": {"pass": 0.5, "warn": 0.3}}
+    ).set_index("criterion")
+    assert card.loc["substantial", "status"] == "fail"
+    assert card.loc["substantial", "pass_at"] == 0.5
+    assert card.loc["identifiable", "status"] == "not assessed"
+    assert card.loc["accessible", "status"] == "not assessed"
+    assert card.loc["stable", "detail"] == "no stability check given"
+    assert DEFAULT_THRESHOLDS["substantial"]["pass"] == 0.10  # defaults not mutated
+    small = scorecard(seg.iloc[:200], thresholds={"measurable": {"pass": 10}})
+    # Enough respondents per segment for pass at 10, but the shares' margin of error is over
+    # 5 points, which caps the grade at warn.
+    assert small.set_index("criterion").loc["measurable", "status"] == "warn"
+    assert scorecard(seg.iloc[:40]).set_index("criterion").loc["measurable", "status"] == "fail"
+
+
+def test_scorecard_errors():
+    seg, *_ = _segments()
+    with pytest.raises(DataError, match="did you mean 'stable'"):
+        scorecard(seg, thresholds={"stabel": {"pass": 0.9}})
+    with pytest.raises(DataError, match=r"threshold stable.pas is unknown.*did you mean 'pass'"):
+        scorecard(seg, thresholds={"stable": {"pas": 0.9}})
+    with pytest.raises(DataError, match="must be a number, got 'high'"):
+        scorecard(seg, thresholds={"stable": {"pass": "high"}})
+    with pytest.raises(DataError, match="weights must be given and non-negative"):
+        scorecard(seg, weights=pd.Series(-1.0, index=seg.index))
+
+
+def test_cramers_v_and_cohen_d_tables():
+    seg, needs, reach, _ = _segments()
+    v = cramers_v_table(seg, reach)
+    assert list(v.columns) == ["variable", "cramers_v", "p_value", "n"]
+    assert v.iloc[0]["variable"] == "region" and v.iloc[0]["p_value"] < 1e-10
+    d = pairwise_cohen_d(seg, needs)
+    assert len(d) == 3 * 6
+    one = d[(d["segment_a"] == 1) & (d["segment_b"] == 2) & (d["item"] == "n0")]["cohen_d"]
+    a, b = needs["n0"][seg == 1], needs["n0"][seg == 2]
+    pooled = np.sqrt(((len(a) - 1) * a.var() + (len(b) - 1) * b.var()) / (len(a) + len(b) - 2))
+    assert one.iloc[0] == pytest.approx((a.mean() - b.mean()) / pooled)
