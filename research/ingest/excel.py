@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from .textio import dedupe, read_bytes
+from .textio import decode_bytes, dedupe, peek_records, read_bytes, read_delimited
 
-__all__ = ["is_xlsx", "read_xlsx_rows", "rows_to_frame"]
+__all__ = ["is_xlsx", "read_xlsx_rows", "read_single_header", "rows_to_frame"]
 
 
 def is_xlsx(raw_head: bytes) -> bool:
@@ -102,3 +102,31 @@ def rows_to_frame(
     if not body:
         frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in unique})
     return frame, notes + renamed
+
+
+def read_single_header(
+    path: str | Path,
+) -> tuple[list[str], pd.DataFrame, list[str], str, str | None]:
+    """Read a one-header-row table from XLSX or delimited text (any supported encoding).
+
+    Returns
+    -------
+    header, data, notes, encoding, delimiter
+        Header cells (stripped), the body as text, reader notes, the encoding used and the
+        delimiter (``None`` for XLSX).
+    """
+    raw = read_bytes(path)
+    if raw[:4] == b"PK\x03\x04":
+        rows = read_xlsx_rows(path)
+        if not rows:
+            raise InputFileError("the workbook is empty", path=path)
+        header = [c.strip() for c in rows[0]]
+        data, notes = rows_to_frame(rows[1:], header, path=path, first_line=2)
+        return header, data, notes, "binary (xlsx)", None
+    utf8, encoding, _ = decode_bytes(raw, path)
+    peek, delimiter = peek_records(utf8, 1)
+    if not peek:
+        raise InputFileError("the file is empty", path=path)
+    head_rows, data, delimiter, notes = read_delimited(utf8, 1, path=path, delimiter=delimiter)
+    header = [c.strip().lstrip("\ufeff") for c in head_rows[0]]
+    return header, data, notes, encoding, delimiter

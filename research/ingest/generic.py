@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputFileError, MappingError
-from .excel import read_xlsx_rows, rows_to_frame
+from ..errors import MappingError
+from .excel import read_single_header
 from .meta import ExportMeta, column_table
-from .textio import decode_bytes, peek_records, read_bytes, read_delimited
 
 __all__ = ["MAPPING_FIELDS", "read_mapping_file", "read_table"]
 
@@ -32,21 +31,7 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     InputFileError
         Missing, empty or unreadable file, or a row wider than the header.
     """
-    raw = read_bytes(path)
-    if raw[:4] == b"PK\x03\x04":
-        rows = read_xlsx_rows(path)
-        if not rows:
-            raise InputFileError("the workbook is empty", path=path)
-        header = [c.strip() for c in rows[0]]
-        data, notes = rows_to_frame(rows[1:], header, path=path, first_line=2)
-        encoding, delimiter = "binary (xlsx)", None
-    else:
-        utf8, encoding, _ = decode_bytes(raw, path)
-        peek, delimiter = peek_records(utf8, 1)
-        if not peek:
-            raise InputFileError("the file is empty", path=path)
-        head_rows, data, delimiter, notes = read_delimited(utf8, 1, path=path, delimiter=delimiter)
-        header = [c.strip().lstrip("\ufeff") for c in head_rows[0]]
+    header, data, notes, encoding, delimiter = read_single_header(path)
     table = column_table(list(data.columns), names=header, texts=header)
     meta = ExportMeta(
         path=str(path),
