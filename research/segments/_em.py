@@ -31,11 +31,9 @@ from ._ordinal import ordinal_mstep
 
 __all__ = [
     "Design",
-    "EMResult",
     "LOG_FLOOR",
     "e_step",
     "em_step",
-    "fit_em",
     "loglik",
     "make_design",
     "normalise",
@@ -50,8 +48,6 @@ LOG_FLOOR = -700.0
 _CHUNK = 1 << 14
 #: Fewest patterns per thread worth a thread of its own.
 _MIN_PARALLEL = 4096
-#: Log-likelihood an extrapolated SQUAREM step may lose and still be kept (R SQUAREM default).
-_SLACK = 1.0
 
 
 @dataclass
@@ -173,7 +169,7 @@ def _lse(a: np.ndarray, axis: int) -> np.ndarray:
 def random_params(design: Design, k: int, n_starts: int, rng: np.random.Generator) -> np.ndarray:
     """Random starts: Dirichlet item probabilities around the observed margins, equal shares."""
     d = design.n_rows
-    margin = design.xt[:d].astype(np.float64) @ design.weights
+    margin = (design.xt[:d] @ design.weights.astype(np.float32)).astype(np.float64)
     tot = np.repeat(np.add.reduceat(margin, design.offsets), design.n_categories)
     margin = np.maximum(margin / np.maximum(tot, 1e-300), 1e-3)
     draw = rng.gamma(1.0, size=(n_starts, d, k)) * margin[None, :, None]
@@ -310,100 +306,3 @@ def em_step(
             logp = np.log(p)
     new = np.concatenate([logpi, logp.reshape(s, -1)], axis=1)
     return np.maximum(new, LOG_FLOOR), ll
-
-
-# ---------------------------------------------------------------------------------------------
-# SQUAREM (Varadhan & Roland 2008, scheme S3) on the log-parameters, batched over starts
-
-
-@dataclass
-class EMResult:
-    theta: np.ndarray  # (S, P) final parameters
-    ll: np.ndarray  # (S,) log-likelihood at theta (float64)
-    n_iter: np.ndarray  # (S,) EM steps used
-    converged: np.ndarray  # (S,) bool
-
-
-def fit_em(
-    theta: np.ndarray,
-    design: Design,
-    k: int,
-    *,
-    max_iter: int,
-    tol: float,
-    ordinal: bool = False,
-    accelerate: bool = True,
-    wide: bool = True,
-    final_ll: bool = True,
-    prune: float | None = None,
-) -> EMResult:
-    """Run EM (SQUAREM-accelerated if asked) from each start until one cycle raises the mean
-    log-likelihood per respondent by less than `tol`, or `max_iter` EM steps are spent.
-
-    ``wide=False`` runs the steps in float32. The returned ``ll`` is the float64 likelihood
-    of the returned parameters, or with ``final_ll=False`` the last one the iterations computed
-    (at or just before `theta`, in the steps' precision), saving a pass over the data.
-    With `prune`, a start stops once its mean log-likelihood per respondent trails the best
-    start's by more than that (it cannot be the one kept).
-    """
-    s = theta.shape[0]
-    scale = design.total_weight
-    theta = theta.copy()
-    ll = np.full(s, -np.inf)
-    exact = np.zeros(s, dtype=bool)  # ll is the likelihood of theta itself
-    n_iter = np.zeros(s, dtype=int)
-    converged = np.zeros(s, dtype=bool)
-    dropped = np.zeros(s, dtype=bool)
-    step_max = np.ones(s)
-    states = [{} for _ in range(s)] if ordinal else None
-    while True:
-        if prune is not None and s > 1:
-            dropped |= ~converged & (ll < ll.max() - prune * scale)
-        act = np.flatnonzero(~converged & ~dropped & (n_iter < max_iter))
-        if len(act) == 0:
-            break
-        state = {"starts": [states[i] for i in act]} if ordinal else None
-        th0 = theta[act]
-        th1, ll0 = em_step(th0, design, k, ordinal, state, wide)
-        if accelerate:
-            th2, ll1 = em_step(th1, design, k, ordinal, state, wide)
-            r = th1 - th0
-            v = th2 - th1 - r
-            rr = np.einsum("ij,ij->i", r, r)
-            vv = np.einsum("ij,ij->i", v, v)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                alpha = -np.sqrt(rr / vv)
-            alpha = np.clip(np.where(np.isfinite(alpha), alpha, -1.0), -step_max[act], -1.0)
-            prop = normalise(th0 - 2 * alpha[:, None] * r + (alpha**2)[:, None] * v, design, k)
-            th3, ll_prop = em_step(prop, design, k, ordinal, state, wide)
-            n_iter[act] += 3
-            # Keep the extrapolation unless it lost more than _SLACK of likelihood (R SQUAREM's
-            # objfn.inc: a little non-monotonicity lets long steps through); else plain EM.
-            bad = ~(ll_prop >= ll0 - _SLACK)
-            # Converged when neither an EM step nor the extrapolation gains tol per respondent
-            # (EM steps alone crawl on flat likelihoods long before the optimum). Then return
-            # the better of th1 and prop, whose likelihoods are known exactly.
-            limit = tol * scale
-            done = (ll1 - ll0 < limit) & (bad | (ll_prop - ll0 < limit))
-            pick_prop = ~bad & (ll_prop > ll1)
-            last = np.where(pick_prop[:, None], prop, th1)
-            step = np.where(bad[:, None], th2, th3)
-            theta[act] = np.where(done[:, None], last, step)
-            ll[act] = np.where(done, np.maximum(ll1, np.where(bad, -np.inf, ll_prop)), ll1)
-            exact[act] = done
-            converged[act] = done
-            grow = (~bad) & (alpha <= -step_max[act])
-            # Step bounds as R's SQUAREM: grow x4 while steps hit the bound, shrink on failure.
-            shrink = np.maximum(step_max[act] / 4, 1.0)
-            step_max[act] = np.where(bad, shrink, np.where(grow, step_max[act] * 4, step_max[act]))
-        else:
-            theta[act] = th1
-            n_iter[act] += 1
-            converged[act] = np.abs(ll0 - ll[act]) < tol * scale
-            ll[act] = ll0
-            exact[act] = False
-    if final_ll:
-        need = ~exact if wide else np.ones(s, dtype=bool)
-        if need.any():
-            ll[need] = loglik(theta[need], design, k)
-    return EMResult(theta, ll, n_iter, converged)

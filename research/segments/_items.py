@@ -22,13 +22,15 @@ def select_items(frame: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     return frame[items]
 
 
-def _numeric(frame: pd.DataFrame) -> np.ndarray | None:
-    """The answers as a float array when every column is numeric, else None."""
-    if all(
+def _numeric(frame: pd.DataFrame) -> bool:
+    """True when every column holds numbers (then columns are read as float arrays)."""
+    return all(
         pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
-    ):
-        return frame.to_numpy(dtype=float, na_value=np.nan)
-    return None
+    )
+
+
+def _column(frame: pd.DataFrame, j: int) -> np.ndarray:
+    return frame.iloc[:, j].to_numpy(dtype=float, na_value=np.nan)
 
 
 def _integer_codes(values: np.ndarray) -> bool:
@@ -42,10 +44,11 @@ def _integer_codes(values: np.ndarray) -> bool:
 def learn_categories(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Sorted observed answers of each item; an item needs at least two."""
     cats = {}
-    arr = _numeric(frame)
+    numeric = _numeric(frame)
     for j, col in enumerate(frame.columns):
-        if arr is not None:
-            values = arr[:, j][~np.isnan(arr[:, j])]
+        if numeric:
+            values = _column(frame, j)
+            values = values[~np.isnan(values)]
             if _integer_codes(values):
                 # Integer codes: counting is much faster than sorting.
                 low = values.min()
@@ -70,22 +73,23 @@ def learn_categories(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def encode_items(frame: pd.DataFrame, categories: dict[str, np.ndarray]) -> np.ndarray:
-    """Integer codes ``0..C-1`` per item, ``-1`` for a missing answer.
+    """Integer codes ``0..C-1`` per item (int8 when they fit), ``-1`` for a missing answer.
 
     Raises DataError naming the column and respondent of an answer not seen when fitting.
     """
-    codes = np.full(frame.shape, -1, dtype=np.int64)
-    arr = _numeric(frame)
+    widest = max((len(c) for c in categories.values()), default=0)
+    codes = np.full(frame.shape, -1, dtype=np.int8 if widest < 127 else np.int32)
+    numeric = _numeric(frame)
     for j, (name, cats) in enumerate(categories.items()):
-        if arr is not None:
-            col = arr[:, j]
+        if numeric:
+            col = _column(frame, j)
             seen = ~np.isnan(col)
         else:
             col = frame.iloc[:, j].to_numpy()
             seen = frame.iloc[:, j].notna().to_numpy()
         vals = col[seen]
         numeric_cats = np.issubdtype(np.asarray(cats).dtype, np.number)
-        if arr is not None and numeric_cats and _is_run(cats):
+        if numeric and numeric_cats and _is_run(cats):
             # Consecutive integer categories: the code is an offset.
             pos = vals - cats[0]
             bad = (pos < 0) | (pos >= len(cats)) | (pos != np.round(pos))

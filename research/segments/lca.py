@@ -14,16 +14,13 @@ from threadpoolctl import threadpool_limits
 
 from ..errors import DataError
 from ._base import SegmentModelMixin, check_choice, check_int, check_number
-from ._em import e_step, fit_em, make_design, normalise, random_params, subset
+from ._em import e_step, make_design
 from ._items import category_labels, encode_items, learn_categories
+from ._search import search, split_start
 
 __all__ = ["LatentClassModel", "MISSING", "ACCELERATIONS"]
 
 MISSING = ("include", "listwise")
-#: Most float32 steps per stage; float64 steps take over if the rounding hides convergence.
-_F32_STEPS = 500
-#: Candidates trailing the best by more than this mean log-likelihood per respondent stop.
-_PRUNE = 1e-3
 ACCELERATIONS = ("squarem", "none")
 
 
@@ -35,20 +32,19 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
     n_classes : int
         Number of latent classes (segments).
     n_init : int
-        Random starts. All run side by side for `screen_iter` EM steps; the `n_refine` best
-        are run to convergence and the best of those is kept. With more than `screen_sample`
-        distinct answer patterns, both stages use a random sample of patterns and the winner
-        is then run to convergence on all the data.
+        Random starts (see Notes for how they are screened and refined).
     screen_iter : int
-        EM steps of the screening run.
+        Plain EM steps every start gets in the screening run.
     n_refine : int
-        Starts refined to convergence after screening.
+        Best screened starts refined further.
     screen_sample : int
-        Patterns sampled for screening and refinement when there are more.
+        With more distinct answer patterns than this, screening and refinement use a random
+        sample of this many, and the finalists are then finished on all the data.
     max_iter : int
-        Most EM steps per refined start (each SQUAREM cycle counts as three).
+        Most EM steps for a start (each SQUAREM cycle counts as three).
     tol : float
-        Convergence when the mean log-likelihood per respondent changes by less than this.
+        Converged when neither an EM step nor a SQUAREM extrapolation raises the mean
+        log-likelihood per respondent by more than this.
     ordinal : bool
         Constrain every item to an adjacent-category logit with class-specific locations
         (categories scored 0, 1, ... in sorted order); see Notes.
@@ -84,18 +80,26 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         EM steps used by the chosen start (screening included).
     converged_ : bool
     starts_ : pd.DataFrame
-        ``start, screen_log_likelihood, refined_log_likelihood, chosen`` for every start (the
-        last is the split start when ``fit(init_from=...)`` was used)
-        (mean log-likelihood per respondent of the data screened / refined on; NaN where a
-        stage did not run).
+        ``start, screen_log_likelihood, refined_log_likelihood, chosen``: every start's mean
+        log-likelihood per respondent on the data screened / refined on (NaN where a stage did
+        not run); with ``fit(init_from=...)`` the last row is the split start.
     categories_ : dict of str to ndarray
+        Sorted answers of each item seen in the fit (the categories of the tables).
 
     Notes
     -----
-    The answers are held as a one-hot matrix, so the E-step and M-step are matrix products;
-    identical answer patterns are merged with frequency weights. Log-likelihoods reproduce
-    poLCA 1.6 (``values``: 1-3 classes; ``election``, 12 items: 1-3 classes) within 0.01
-    (tests/test_segments_lca.py). Parameters count ``(K - 1) + K * sum(C_j - 1)``, as poLCA.
+    The answers are held as a one-hot matrix (float32, exact for 0/1), so the E- and M-steps
+    are matrix products, split over threads; identical answer patterns are merged with
+    frequency weights. Starts are searched in three stages (``research/segments/_search.py``):
+    all `n_init` side by side for `screen_iter` float32 EM steps; the `n_refine` best refined
+    with SQUAREM to a loose tolerance; the best (two when sampled) finished on all the data
+    to `tol`, in float32 steps judged by float64 log-likelihoods for large data and float64
+    otherwise. Reported log-likelihoods are float64.
+
+    Checked against poLCA 1.6's published log-likelihoods (``values``: 1-3 classes;
+    ``election``, 12 items, listwise: 1-3 classes) within 0.01, Goodman's class shares, and
+    recovery of planted classes (tests/test_segments_lca.py, test_segments_recovery.py).
+    Parameters count ``(K - 1) + K * sum(C_j - 1)``, as poLCA's ``npar``.
 
     With ``ordinal=True`` item ``j`` follows ``log(p_jkc / p_jk,c-1) = tau_jc + g_jk``,
     ``(C_j - 1) + (K - 1)`` parameters per item (Vermunt's ordinal indicators).
@@ -186,7 +190,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         # One BLAS thread per worker: the products are split across our own threads instead,
         # which also spreads the element-wise work and avoids oversubscribing the cores.
         with threadpool_limits(limits=1):
-            theta, info = self._search(design, k, self._split_start(init_from, design))
+            theta, info = search(design, k, self, self._split_start(init_from, design))
         order = np.argsort(-theta[:k], kind="stable")
         self._store(theta, order, design, n_cat)
         self.log_likelihood_ = float(info["ll"])
@@ -214,7 +218,6 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         return self
 
     def _split_start(self, other: LatentClassModel | None, design) -> np.ndarray | None:
-        """A start made from a fitted model with fewer classes: its largest class split."""
         if other is None:
             return None
         check_is_fitted(other, "posteriors_")
@@ -227,99 +230,8 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
                 "init_from must be a fitted model with fewer classes on the same items and "
                 f"categories (got {k0} classes for a {k}-class fit)"
             )
-        rng = np.random.default_rng(0 if self.random_state is None else self.random_state)
-        logpi, logp = list(other._logpi), other._logp
-        cols = [logp[:, j] for j in range(k0)]
-        while len(cols) < k:
-            big = int(np.argmax(logpi))
-            # Two slightly different copies of the largest class share its weight.
-            noise = rng.normal(0, 0.1, len(cols[big]))
-            cols.append(cols[big] + noise)
-            logpi[big] -= np.log(2)
-            logpi.append(logpi[big])
-        theta = np.concatenate([np.array(logpi), np.stack(cols, axis=1).ravel()])[None, :]
-        return normalise(theta, design, k)
-
-    def _search(self, design, k: int, extra: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
-        """Screen random starts, refine the best, finish the winner on all the data."""
-        rng = np.random.default_rng(self.random_state)
-        n_init = 1 if k == 1 else self.n_init
-        theta = random_params(design, k, n_init, rng)
-        if extra is not None:
-            theta = np.concatenate([theta, extra])
-            n_init += 1
-        # Screening and refinement use a sample of the answer patterns when there are many:
-        # which start wins hardly depends on it, and the winner is finished on all the data.
-        sample = design
-        m = design.xt.shape[1]
-        if m > self.screen_sample and n_init > 1:
-            sample = subset(design, np.sort(rng.choice(m, self.screen_sample, replace=False)))
-        screen_ll = np.full(n_init, np.nan)
-        used = np.zeros(n_init, dtype=int)
-        keep = np.arange(n_init)
-        if n_init > self.n_refine and self.screen_iter > 0:
-            # Every start side by side for a few plain EM steps.
-            screened = self._em(theta, sample, k, self.screen_iter, wide=False, plain=True)
-            screen_ll = screened.ll / sample.total_weight
-            used = screened.n_iter
-            keep = np.argsort(-screened.ll, kind="stable")[: self.n_refine]
-            if extra is not None and n_init - 1 not in keep:
-                keep = np.append(keep, n_init - 1)  # the split start always goes on
-            theta = screened.theta[keep]
-        used = used[keep]
-        # Float32 steps while far from the optimum (their rounding, ~1e-7 of the mean
-        # log-likelihood, is below what those steps gain), float64 to finish.
-        loose = max(self.tol, 5e-7)
-        refined = self._em(theta, sample, k, _F32_STEPS, wide=False, tol=loose, prune=_PRUNE)
-        used += refined.n_iter
-        if sample is design:
-            cand = np.array([int(np.argmax(refined.ll))])
-        else:
-            # A spurious small class can fit the sample's quirks: finish the two best and the
-            # split start on all the data and judge them there.
-            cand = np.argsort(-refined.ll, kind="stable")[:2]
-            if extra is not None and len(keep) - 1 not in cand and keep[-1] == n_init - 1:
-                cand = np.append(cand, len(keep) - 1)
-        theta, spent = refined.theta[cand], used[cand]
-        if sample is not design:
-            budget = min(_F32_STEPS, self.max_iter - spent.max())
-            coarse = self._em(theta, design, k, budget, wide=False, tol=loose, prune=_PRUNE)
-            theta, spent = coarse.theta, spent + coarse.n_iter
-        final = self._em(
-            theta, design, k, self.max_iter - spent.max(), wide=True, tol=self.tol, prune=_PRUNE
-        )
-        best = int(np.argmax(final.ll))
-        refined_ll = np.full(n_init, np.nan)
-        refined_ll[keep] = refined.ll / sample.total_weight
-        starts = pd.DataFrame(
-            {
-                "start": np.arange(1, n_init + 1),
-                "screen_log_likelihood": screen_ll,
-                "refined_log_likelihood": refined_ll,
-                "chosen": np.arange(n_init) == keep[cand[best]],
-            }
-        )
-        info = {
-            "ll": final.ll[best],
-            "n_iter": int(spent[best] + final.n_iter[best]),
-            "converged": bool(final.converged[best]),
-            "starts": starts,
-        }
-        return final.theta[best], info
-
-    def _em(self, theta, design, k, max_iter, *, wide, tol=None, plain=False, prune=None):
-        return fit_em(
-            theta,
-            design,
-            k,
-            max_iter=max(int(max_iter), 1),
-            tol=self.tol if tol is None else tol,
-            ordinal=self.ordinal,
-            accelerate=not plain and self.acceleration == "squarem",
-            wide=wide,
-            final_ll=wide,
-            prune=prune,
-        )
+        seed = 0 if self.random_state is None else self.random_state
+        return split_start(other._logpi, other._logp, k, design, seed)
 
     def _count_parameters(self, n_cat: np.ndarray) -> int:
         k = self.n_classes

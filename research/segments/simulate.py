@@ -112,10 +112,11 @@ def simulate_segments(
     prob = np.exp(eta - eta.max(axis=2, keepdims=True))
     prob /= prob.sum(axis=2, keepdims=True)  # (J, K, C)
 
-    # Inverse-CDF draw of every answer at once.
-    cum = np.cumsum(prob, axis=2)[:, truth, :]  # (J, n, C)
-    u = rng.random((n_items, n, 1))
-    codes = (u > cum).sum(axis=2).T + 1.0
+    # Inverse-CDF draws, one item at a time (memory stays ~ n x C).
+    codes = np.empty((n, n_items))
+    for j in range(n_items):
+        cum = np.cumsum(prob[j], axis=1)[truth]  # (n, C)
+        codes[:, j] = (rng.random((n, 1)) > cum).sum(axis=1) + 1.0
     codes = np.minimum(codes, n_categories)
     if missing > 0:
         codes[rng.random(codes.shape) < missing] = np.nan
