@@ -19,13 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import adjusted_rand_score
 
 from ._yaml import parse_yaml, read_yaml, validate_yaml
-from .errors import InputFileError, StudyConfigError
+from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
 from .personas import Persona, ReportContent, assemble_report
+from .personas.profiles import display_codes, short_label
 from .questionnaire import Questionnaire, load_questionnaire
 from .reports import atomic_write, write_reports
-from .segments import SegmentSolution, select_segments
+from .segments import DEFAULT_THRESHOLDS, SegmentAnalysis, SegmentSolution, analyse_segments
 from .text import (
     attach_segments,
     code_turns,
@@ -67,6 +68,16 @@ class SegmentOptions(_Section):
     n_init: int = Field(10, ge=1)
     min_share: float = Field(0.03, ge=0, lt=1)
     names: dict[int, str] = Field(default_factory=dict)
+    #: Bootstrap re-fits for the stability check (0 skips it).
+    n_boot: int = Field(20, ge=0, le=1000)
+    #: Most golden questions in the typing tool (0: no typing tool).
+    golden_questions: int = Field(8, ge=0, le=30)
+    typing_method: Literal["logistic", "lda"] = "logistic"
+    #: Items segments are reached by (accessible); default: every demographic, geographic,
+    #: behavioural and technographic question that is not a rating scale.
+    reach: list[str] | None = None
+    #: Scorecard thresholds, e.g. ``{substantial: {pass: 0.15}}``.
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 class ReportOptions(_Section):
@@ -107,6 +118,7 @@ def load_study(path: str | Path) -> Study:
     data = {**data, "base_dir": str(path.resolve().parent)}
     study = validate_yaml(Study, data, lines, path, StudyConfigError)
     QualityRules.from_dict(study.quality, path=str(path))
+    _check_thresholds(study.segments.thresholds, path, lines)
     WeightSpec.from_dict(study.weights, path=str(path))
     for name in ("questionnaire", "export"):
         if not study.resolve(getattr(study, name)).exists():
@@ -116,6 +128,26 @@ def load_study(path: str | Path) -> Study:
                 line=lines.get((name,)),
             )
     return study
+
+
+def _check_thresholds(thresholds: dict, path: Path, lines: dict) -> None:
+    for crit, rule in thresholds.items():
+        where = lines.get(("segments", "thresholds", crit))
+        if crit not in DEFAULT_THRESHOLDS:
+            raise StudyConfigError(
+                f"segments.thresholds: {crit!r} is not a scorecard criterion"
+                f"{suggest(crit, DEFAULT_THRESHOLDS)}",
+                path=path,
+                line=where,
+            )
+        unknown = set(rule) - set(DEFAULT_THRESHOLDS[crit])
+        if unknown:
+            raise StudyConfigError(
+                f"segments.thresholds.{crit}: unknown setting {sorted(unknown)[0]!r}; "
+                f"allowed: {', '.join(DEFAULT_THRESHOLDS[crit])}",
+                path=path,
+                line=where,
+            )
 
 
 @dataclass
@@ -133,6 +165,7 @@ class StudyResult:
     content: ReportContent
     recovery: float | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    analysis: SegmentAnalysis | None = None
 
 
 def _noop(message: str) -> None:  # default progress callback
@@ -201,16 +234,25 @@ def run_study(
 
     progress("choosing segments")
     so = study.segments
-    segments = select_segments(
+    analysis = analyse_segments(
         factors.scores,
+        kind=so.kind,
         k_min=so.k_min,
         k_max=so.k_max,
-        kind=so.kind,
-        covariance_type=so.covariance_type,
         n_init=so.n_init,
         min_share=so.min_share,
+        covariance_type=so.covariance_type,
+        sample_weight=survey.weights,
+        n_boot=so.n_boot,
+        questions=_as_answered(survey),
+        max_questions=so.golden_questions,
+        typing_method=so.typing_method,
+        reach=_reach(study, survey),
+        needs=_needs(survey),
+        thresholds=so.thresholds or None,
         random_state=seed,
     )
+    segments = analysis.solution
 
     coded = quotes = None
     if study.interviews is not None:
@@ -250,8 +292,8 @@ def run_study(
         coded=coded,
         quotes=quotes,
         names=so.names,
-        scorecard=getattr(segments, "scorecard", None),
-        typing_tool=getattr(segments, "typing_tool", None),
+        scorecard=analysis.verdicts(),
+        typing_tool=analysis.typing_tool,
         reliability=factors.reliability,
         variance=factors.variance,
         correction=study.report.correction,
@@ -260,7 +302,7 @@ def run_study(
     personas = content.personas
 
     progress("writing reports")
-    files = _write_outputs(out, content, survey, segments)
+    files = _write_outputs(out, content, survey, analysis)
     return StudyResult(
         study=study,
         questionnaire=q,
@@ -273,6 +315,7 @@ def run_study(
         content=content,
         recovery=recovery,
         files=files,
+        analysis=analysis,
     )
 
 
@@ -302,6 +345,54 @@ def _interviews(study: Study, assignments: pd.Series) -> tuple[pd.DataFrame, pd.
     return coded, quotes
 
 
+#: Bases of the questions a segment can be reached or targeted by (the scorecard's accessible).
+_REACH_BASES = ("demographic", "geographic", "behavioural", "technographic")
+
+
+def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
+    """Categorical columns of the reach questions (one 0/1 column per option of a multi)."""
+    q = survey.questionnaire
+    ids = study.segments.reach
+    if ids is None:
+        ids = [i.id for i in q.items if i.basis in _REACH_BASES and i.type in ("single", "multi")]
+    else:
+        known = {i.id for i in q.items}
+        for i in ids:
+            if i not in known:
+                raise StudyConfigError(
+                    f"segments.reach: {i!r} is not a question of the questionnaire"
+                    f"{suggest(i, known)}"
+                )
+    names: dict[str, str] = {}
+    for i in ids:
+        item = q.item(i)
+        label = short_label(item)
+        options = {f"{item.id}_{o.code}": o.label for o in q.options(item)}
+        for col in survey.columns_of(item):
+            # Readable names: the scorecard's evidence quotes them to stakeholders.
+            names[col] = f"{label}: {options[col]}" if item.type == "multi" else label
+    if not names:
+        return None
+    return survey.responses[list(names)].rename(columns=names)
+
+
+def _as_answered(survey: SurveyData) -> pd.DataFrame:
+    """Rating answers as respondents gave them (reverse-keying undone): typing-tool input."""
+    q = survey.questionnaire
+    return pd.DataFrame(
+        {i: display_codes(survey, q.item(i)) for i in survey.scale_items()},
+        index=survey.responses.index,
+    )
+
+
+def _needs(survey: SurveyData) -> pd.DataFrame:
+    """Needs items (basis ``needs``), else every rating-scale item: actionable, differentiable."""
+    scale = survey.scale_items()
+    q = survey.questionnaire
+    needs = [i for i in scale if q.item(i).basis == "needs"]
+    return survey.responses[needs or scale]
+
+
 def _recovery(study: Study, assignments: pd.Series) -> float | None:
     """Adjusted Rand index against planted segments, when the study ships its truth."""
     if not study.truth:
@@ -312,15 +403,13 @@ def _recovery(study: Study, assignments: pd.Series) -> float | None:
 
 
 def _write_outputs(
-    out: Path, content: ReportContent, survey: SurveyData, segments: SegmentSolution
+    out: Path, content: ReportContent, survey: SurveyData, analysis: SegmentAnalysis
 ) -> dict[str, Path]:
     files = write_reports(content, out)
-    assigned = pd.DataFrame(
-        {"segment": segments.assignments, "posterior": segments.posteriors.max(axis=1)}
-    )
     for name, frame, index in (
-        ("segments.csv", assigned, True),
+        ("segments.csv", analysis.assignments_table(), True),
         ("exclusions.csv", survey.exclusions, False),
+        ("scorecard.csv", analysis.scorecard, False),
     ):
         with atomic_write(out / name) as tmp:
             frame.to_csv(tmp, index=index, lineterminator="\n")

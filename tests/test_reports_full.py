@@ -201,8 +201,9 @@ def test_formula_looking_quote_stays_text(wb):
 def test_typing_tool_sheet_comes_from_the_segments_stage(content, tmp_path, monkeypatch):
     calls = []
 
-    def add_typing_tool_sheet(workbook, tool):
+    def add_typing_tool_sheet(workbook, tool, **labels):
         calls.append(tool)
+        assert labels["segment_names"] == {p.segment: p.name for p in content.personas}
         ws = workbook.create_sheet("Typing tool")
         ws["A1"], ws["B1"] = "score", "=1+1"
 

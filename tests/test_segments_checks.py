@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy.stats import chi2_contingency
 
 from research.errors import DataError
 from research.segments import (
@@ -17,6 +18,7 @@ from research.segments import (
     pairwise_cohen_d,
     scorecard,
     segment_jaccard,
+    segment_scorecard,
     segment_stability,
     simulate_segments,
 )
@@ -161,3 +163,48 @@ def test_cramers_v_and_cohen_d_tables():
     a, b = needs["n0"][seg == 1], needs["n0"][seg == 2]
     pooled = np.sqrt(((len(a) - 1) * a.var() + (len(b) - 1) * b.var()) / (len(a) + len(b) - 2))
     assert one.iloc[0] == pytest.approx((a.mean() - b.mean()) / pooled)
+
+
+def test_segment_scorecard_names_the_weak_segment():
+    seg, needs, reach, post = _segments()
+    # Segment 3's members are unsure of their segment, and the typing tool misses most of them.
+    post = post.copy()
+    post.loc[seg == 3] = [0.3, 0.3, 0.4]
+    recall = pd.Series({1: 0.95, 2: 0.9, 3: 0.5})
+    jaccard = pd.Series({1: 0.9, 2: 0.7, 3: 0.4})
+    card = segment_scorecard(
+        seg, needs=needs, reach=reach, posteriors=post, typing_recall=recall, jaccard=jaccard
+    )
+    assert list(card.columns) == ["segment", "criterion", "measure", "value", "status", "detail"]
+    assert len(card) == 3 * 7
+    by = card.set_index(["segment", "criterion"])
+    assert list(card.loc[card["segment"] == 1, "criterion"]) == list(CRITERIA)
+    assert by.loc[(1, "identifiable"), "status"] == "pass"
+    assert by.loc[(3, "identifiable"), "status"] == "fail"  # 0.5 < warn 0.65
+    # Jaccard uses Hennig's cut-offs: 0.9 stable, 0.7 doubtful, 0.4 dissolved.
+    assert [by.loc[(s, "stable"), "status"] for s in (1, 2, 3)] == ["pass", "warn", "fail"]
+    assert by.loc[(3, "differentiable"), "value"] == pytest.approx(0.4)
+    assert by.loc[(3, "differentiable"), "status"] == "fail"
+    assert by.loc[(1, "differentiable"), "value"] == pytest.approx(0.9 + 0.1 / 3)
+    for s in (1, 2, 3):
+        assert by.loc[(s, "substantial"), "value"] == pytest.approx((seg == s).mean())
+        assert by.loc[(s, "measurable"), "value"] == (seg == s).sum()
+        # Region tracks every segment; the coin tracks none.
+        assert "region" in by.loc[(s, "accessible"), "detail"]
+        assert by.loc[(s, "accessible"), "status"] == "pass"
+        # Each segment is high on its own two needs (index >= 115).
+        assert by.loc[(s, "actionable"), "value"] >= 2
+    # Segment vs rest Cramér's V on a 2 x c table equals phi from the chi-square.
+    member = (seg == 1).astype(int)
+    table = pd.crosstab(member, reach["region"])
+    chi2 = chi2_contingency(table, correction=False)[0]
+    assert by.loc[(1, "accessible"), "value"] == pytest.approx(np.sqrt(chi2 / len(seg)))
+
+
+def test_segment_scorecard_without_inputs_says_not_assessed():
+    seg, *_ = _segments()
+    card = segment_scorecard(seg).set_index(["segment", "criterion"])
+    for crit in ("identifiable", "accessible", "stable", "actionable"):
+        assert card.loc[(1, crit), "status"] == "not assessed"
+    with pytest.raises(DataError, match="no respondent has a segment"):
+        segment_scorecard(pd.Series([np.nan, np.nan]))

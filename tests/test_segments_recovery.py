@@ -137,3 +137,12 @@ def test_sweep_errors():
         select_segments(sim.data, kind="kmeans", blrt=5)
     with pytest.raises(DataError, match=r"min_share must be in \[0, 1\)"):
         select_segments(sim.data, kind="lca", min_share=1.5)
+
+
+def test_progress_bar_goes_to_stderr_only(capsys):
+    sim = simulate_segments(200, n_items=5, n_classes=2, random_state=9)
+    sol = select_segments(
+        sim.data, kind="lca", k_min=1, k_max=2, n_init=2, blrt=2, blrt_starts=1, progress=True
+    )
+    assert sol.fit_table["blrt_p"].notna().sum() == 1
+    assert capsys.readouterr().out == ""

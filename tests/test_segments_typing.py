@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-import formulas
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-import schedula
 from numpy.testing import assert_allclose
+from typing_sheet import evaluate_typing_sheet
 
 from research.errors import DataError, ReportError
 from research.segments import (
@@ -19,7 +18,6 @@ from research.segments import (
     assign_segments,
     build_typing_tool,
     simulate_segments,
-    typing_sheet_cells,
 )
 
 
@@ -79,40 +77,13 @@ def test_excel_formulas_agree_with_predict_for_every_demo_respondent(
     assert sheet.title == "Typing tool"
     path = tmp_path / "tool.xlsx"
     book.save(path)
-    cells = typing_sheet_cells(demo_tool)
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    ref = "'[tool.xlsx]TYPING TOOL'!"
-    func = model.compile(
-        inputs=[ref + c for c in cells["answers"].values()],
-        outputs=[ref + cells["segment"], ref + cells["segment_name"], ref + cells["scores"][0]],
-    )
     answers = demo_items[demo_tool.questions]
     expected = demo_tool.predict(demo_items)
     scores = demo_tool.decision_function(demo_items)
-    # Identical answers give identical cells: evaluate each distinct pattern once, then compare
-    # for every respondent. A blank answer (missing in the data) is typed as an empty cell.
-    patterns = answers.drop_duplicates()
-    empty = np.array([[schedula.EMPTY]], dtype=object)
-    sheet_out = {}
-    for key, row in zip(patterns.index, patterns.itertuples(index=False), strict=True):
-        seg, name, score = func(*[empty if pd.isna(v) else float(v) for v in row])
-        sheet_out[key] = (int(seg.value[0, 0]), str(name.value[0, 0]), float(score.value[0, 0]))
-    first = (
-        answers.fillna(-1)
-        .apply(tuple, axis=1)
-        .map(
-            {
-                tuple(r): k
-                for k, r in zip(patterns.index, patterns.fillna(-1).to_numpy(), strict=True)
-            }
-        )
-    )
-    got = [sheet_out[k][0] for k in first]
-    got_names = [sheet_out[k][1] for k in first]
-    first_score = [sheet_out[k][2] for k in first]
+    got, got_names, first_score = evaluate_typing_sheet(path, demo_tool, demo_items)
     assert answers.isna().any(axis=1).any()  # the demo has blanks: the fill path is exercised
-    assert got == expected.tolist()
-    assert got_names == expected.map(names).tolist()
+    assert got.tolist() == expected.tolist()
+    assert got_names.tolist() == expected.map(names).tolist()
     assert_allclose(first_score, scores[1].to_numpy(), rtol=1e-12, atol=1e-10)
 
 

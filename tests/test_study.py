@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -71,3 +72,36 @@ def test_study_file_errors_name_the_line(tmp_path):
     missing.write_text("title: x\nquestionnaire: q.yaml\nexport: e.csv\n")
     with pytest.raises(StudyConfigError, match="questionnaire file 'q.yaml' does not exist"):
         load_study(missing)
+
+
+@pytest.mark.slow
+def test_workbook_typing_tool_formulas_agree_with_predict(demo_run):
+    """Every demo respondent typed into the delivered workbook lands in predict's segment."""
+    from typing_sheet import evaluate_typing_sheet
+
+    from research.personas.profiles import display_codes
+
+    tool = demo_run.analysis.typing_tool
+    survey = demo_run.survey
+    q = survey.questionnaire
+    answers = pd.DataFrame({i: display_codes(survey, q.item(i)) for i in tool.questions})
+    expected = tool.predict(answers)
+    got, names, _ = evaluate_typing_sheet(demo_run.files["workbook"], tool, answers)
+    assert got.tolist() == expected.tolist()
+    by_segment = {p.segment: p.name for p in demo_run.personas}
+    assert names.tolist() == expected.map(by_segment).tolist()
+    # The tool reproduces most model assignments from raw answers, reverse-keyed ones included.
+    agree = (expected == demo_run.segments.assignments.reindex(expected.index)).mean()
+    assert agree == pytest.approx(tool.cv_accuracy, abs=0.05)
+
+
+def test_scorecard_has_verdicts_per_segment_and_overall(demo_run):
+    card = demo_run.content.scorecard
+    k = demo_run.segments.k
+    assert card["segment"].notna().sum() == 7 * k
+    assert card["segment"].isna().sum() == 7
+    assert set(card["status"]) <= {"pass", "caution", "fail", "info"}
+    written = pd.read_csv(demo_run.files["scorecard"])
+    assert list(written["criterion"]) == list(demo_run.analysis.scorecard["criterion"])
+    for persona in demo_run.personas:
+        assert len(persona.scorecard) == 7

@@ -204,7 +204,26 @@ def build_report_content(
         respondents=_respondents(personas, assignments, posteriors, weights),
         typing_tool=typing_tool,
         factor_summary=_factor_summary(loadings, factor_labels, reliability, variance),
+        **_typing_text(survey, typing_tool),
     )
+
+
+def _typing_text(survey: SurveyData, tool: object | None) -> dict[str, dict[str, str]]:
+    """Wording and answer hints of the typing tool's questions, from the questionnaire."""
+    text: dict[str, str] = {}
+    hints: dict[str, str] = {}
+    q = survey.questionnaire
+    for qid in getattr(tool, "questions", None) or []:
+        try:
+            item = q.item(qid)
+        except KeyError:  # a question outside the questionnaire (e.g. a derived score)
+            continue
+        text[qid] = " ".join(str(item.text).split())
+        options = q.options(item)
+        if options:
+            lo, hi = options[0], options[-1]
+            hints[qid] = f"{lo.code} = {lo.label} \u2026 {hi.code} = {hi.label}"
+    return {"question_text": text, "answer_labels": hints}
 
 
 def assemble_report(

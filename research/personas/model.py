@@ -170,6 +170,10 @@ class ReportContent:
         ``research.segments.add_typing_tool_sheet``.
     factor_summary : pd.DataFrame or None
         One row per factor: ``factor, label, n_items, items, alpha, variance``.
+    question_text : dict
+        Wording of the typing tool's questions (id to text), for its sheet.
+    answer_labels : dict
+        Answer hint of each typing-tool question ("1 = Strongly disagree … 5 = ...").
     """
 
     title: str
@@ -192,3 +196,5 @@ class ReportContent:
     respondents: pd.DataFrame | None = None
     typing_tool: object | None = None
     factor_summary: pd.DataFrame | None = None
+    question_text: dict[str, str] = field(default_factory=dict)
+    answer_labels: dict[str, str] = field(default_factory=dict)

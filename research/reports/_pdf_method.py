@@ -145,27 +145,40 @@ def _scorecard_page(content: ReportContent) -> Page:
                 color.append(None)
                 continue
             mark, strong, _ = c.STATUS_STYLE[rec["status"]]
-            detail = f" \u2014 {rec['detail']}" if str(rec["detail"]).strip() else ""
-            row.append(f"{mark} {c.cell_text(rec['verdict'])}{detail}")
+            # Verdicts only: the evidence behind each is in the workbook's Scorecard sheet.
+            row.append(f"{mark} {c.cell_text(rec['verdict'])}")
             color.append(strong)
         rows.append(row)
         colors.append(color)
     w = PAGE_W - 2 * MARGIN
     first = 2.2
     widths = [first] + [(w - first) / max(len(criteria), 1)] * len(criteria)
-    text_table(
+    end = text_table(
         page,
         MARGIN,
         CONTENT_TOP,
         widths,
         ["Segment"] + [k.capitalize() for k in criteria],
         rows,
-        bottom=CONTENT_BOTTOM,
+        bottom=CONTENT_BOTTOM - 0.9,
         aligns=["left"] * len(widths),
         size=9,
         colors=colors,
         more_note="see the workbook, sheet Scorecard",
     )
+    if any("(" in str(v) for v in card["verdict"]):  # type: ignore[index]
+        note = (
+            "Figures in brackets. Per segment: identifiable, share of its members the typing "
+            "tool puts back in it (cross-validated); substantial, weighted share; accessible, "
+            "strongest Cramér's V of membership with a reach variable; stable, mean bootstrap "
+            "Jaccard; differentiable, members' mean posterior probability; actionable, needs "
+            "with index \u2265 115 or \u2264 85; measurable, respondents. All segments: "
+            "typing-tool accuracy, smallest share, strongest V, mean bootstrap adjusted Rand "
+            "index, relative entropy, fewest stand-out needs, smallest segment. The evidence "
+            "behind every verdict is in the workbook, sheet Scorecard."
+        )
+        lines = wrap(note, w, 8.5, max_lines=5)
+        page.lines(MARGIN, end + 0.2, lines, 8.5, color=c.MUTED)
     return page
 
 

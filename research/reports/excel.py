@@ -102,7 +102,13 @@ def _add_typing_tool(wb: Workbook, content: ReportContent, before: str) -> None:
     if content.typing_tool is None or writer is None:
         return
     existing = set(wb.sheetnames)
-    writer(wb, content.typing_tool)
+    writer(
+        wb,
+        content.typing_tool,
+        segment_names={int(p.segment): p.name for p in content.personas},
+        question_text=content.question_text or None,
+        answer_labels=content.answer_labels or None,
+    )
     for name in [n for n in wb.sheetnames if n not in existing]:
         ws = wb[name]
         wb.move_sheet(ws, wb.sheetnames.index(before) - wb.sheetnames.index(name))

@@ -21,6 +21,7 @@ from .scorecard import (
     pairwise_cohen_d,
     scorecard,
 )
+from .segment_scorecard import SEGMENT_MEASURES, segment_scorecard
 from .simulate import SimulatedSegments, simulate_segments
 from .stability import StabilityResult, match_segments, segment_jaccard, segment_stability
 from .sweep import FIT_COLUMNS, SWEEP_KINDS, SegmentSolution, make_model, select_segments
@@ -52,6 +53,8 @@ __all__ = [
     "match_segments",
     "pairwise_cohen_d",
     "scorecard",
+    "segment_scorecard",
+    "SEGMENT_MEASURES",
     "segment_jaccard",
     "segment_profiles_table",
     "segment_stability",

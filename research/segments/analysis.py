@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import DataError
 from ._items import select_items
 from .scorecard import scorecard
+from .segment_scorecard import segment_scorecard
 from .stability import StabilityResult, segment_stability
 from .sweep import SegmentSolution, select_segments
 from .typing_tool import TypingTool, build_typing_tool
@@ -27,6 +28,27 @@ class SegmentAnalysis:
     typing_tool: TypingTool | None
     scorecard: pd.DataFrame
     profiles: pd.DataFrame
+    segment_scorecard: pd.DataFrame | None = None
+
+    def verdicts(self) -> pd.DataFrame:
+        """``segment, criterion, verdict, detail``: each segment's verdicts, then the whole
+        solution's (segment NA), in the long shape the persona reports read."""
+        parts = []
+        if self.segment_scorecard is not None:
+            parts.append(self.segment_scorecard)
+        parts.append(self.scorecard.assign(segment=pd.NA))
+        table = pd.concat(parts, ignore_index=True)
+        figures = [_figure(c, v) for c, v in zip(table["criterion"], table["value"], strict=True)]
+        return pd.DataFrame(
+            {
+                "segment": table["segment"].astype("Int64"),
+                "criterion": table["criterion"],
+                "verdict": [
+                    f"{s} ({f})" if f else s for s, f in zip(table["status"], figures, strict=True)
+                ],
+                "detail": table["detail"],
+            }
+        )
 
     def assignments_table(self) -> pd.DataFrame:
         """``respondent_id`` (index), ``segment``, ``posterior_1..K``."""
@@ -115,6 +137,7 @@ def analyse_segments(
     questions : pd.DataFrame, optional
         Candidate golden questions for the typing tool (default: the basis).
     max_questions : int
+        Most golden questions (0: no typing tool).
     typing_method : {"logistic", "lda"}
     reach : pd.DataFrame, optional
         Variables to reach segments by (accessible).
@@ -166,7 +189,7 @@ def analyse_segments(
         )
     candidates = basis if questions is None else questions.reindex(basis.index)
     tool = None
-    if solution.k > 1 and solution.assignments.value_counts().min() >= 5:
+    if max_questions and solution.k > 1 and solution.assignments.value_counts().min() >= 5:
         tool = build_typing_tool(
             candidates,
             solution.assignments,
@@ -185,10 +208,36 @@ def analyse_segments(
         weights=weights,
         thresholds=thresholds,
     )
+    jaccard = None
+    if stability is not None:
+        boot = stability.jaccard[stability.jaccard["method"] == "bootstrap"]
+        jaccard = boot.groupby("segment")["jaccard"].mean()
+    per_segment = segment_scorecard(
+        solution.assignments,
+        needs=needs_data.apply(pd.to_numeric, errors="coerce"),
+        reach=reach,
+        posteriors=solution.posteriors,
+        typing_recall=None if tool is None else tool.cv_recall,
+        jaccard=jaccard,
+        weights=weights,
+        thresholds=thresholds,
+    )
     return SegmentAnalysis(
+        segment_scorecard=per_segment,
         solution=solution,
         stability=stability,
         typing_tool=tool,
         scorecard=card,
         profiles=segment_profiles_table(needs_data, solution.assignments),
     )
+
+
+def _figure(criterion: str, value: float) -> str:
+    """A criterion's figure in a few characters, for a verdict cell."""
+    if value is None or not np.isfinite(value):
+        return ""
+    if criterion in ("identifiable", "substantial"):
+        return f"{value:.0%}"
+    if criterion in ("actionable", "measurable"):
+        return f"{value:.0f}"
+    return f"{value:.2f}"

@@ -32,8 +32,8 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "substantial": {"pass": 0.10, "warn": 0.05},
     # strongest Cramér's V of segment with a reachable variable, among those with p < alpha
     "accessible": {"pass": 0.20, "warn": 0.10, "alpha": 0.05},
-    # mean bootstrap adjusted Rand index
-    "stable": {"pass": 0.80, "warn": 0.60},
+    # mean bootstrap adjusted Rand index; per segment, mean bootstrap Jaccard (Hennig 2007)
+    "stable": {"pass": 0.80, "warn": 0.60, "jaccard_pass": 0.75, "jaccard_warn": 0.60},
     # relative entropy; and every pair of segments should differ on at least `min_items`
     # items by |Cohen's d| >= `cohen_d` (else at best "warn")
     "differentiable": {"pass": 0.80, "warn": 0.60, "cohen_d": 0.5, "min_items": 1},

@@ -51,6 +51,9 @@ class TypingTool:
         Forward selection path: ``n_questions, question, cv_accuracy, cv_sd, selected``.
     method : str
         "logistic" or "lda".
+    cv_recall : pd.Series
+        Cross-validated share of each segment's members the kept questions put back in it
+        (index ``segment``).
     """
 
     questions: list[str]
@@ -60,6 +63,7 @@ class TypingTool:
     answer_range: pd.DataFrame
     accuracy: pd.DataFrame
     method: str
+    cv_recall: pd.Series | None = None
 
     @property
     def cv_accuracy(self) -> float:
@@ -220,12 +224,14 @@ def build_typing_tool(
     path = []
     folds = list(StratifiedKFold(cv, shuffle=True, random_state=random_state).split(x_all, y))
     order = _stepwise_wilks(x_all, y, min(max_questions, len(usable)))
+    cv_pred = np.empty((len(order), len(y)), dtype=y.dtype)
     for step in range(len(order)):
         chosen = order[: step + 1]
         acc = []
         for train, test in folds:
             model, mean, sd = _fit(x_all[train][:, chosen], y[train], method, random_state)
             pred = model.predict((x_all[test][:, chosen] - mean) / sd)
+            cv_pred[step, test] = pred
             acc.append(np.mean(pred == y[test]))
         path.append((step + 1, usable[order[step]], float(np.mean(acc)), float(np.std(acc))))
     table = pd.DataFrame(path, columns=["n_questions", "question", "cv_accuracy", "cv_sd"])
@@ -250,4 +256,9 @@ def build_typing_tool(
         ).rename_axis("question"),
         accuracy=table,
         method=method,
+        cv_recall=pd.Series(
+            [float(np.mean(cv_pred[keep - 1][y == k] == k)) for k in classes],
+            index=seg,
+            name="cv_recall",
+        ),
     )
