@@ -51,6 +51,8 @@ def test_segment_writes_every_table(answers_csv, tmp_path):
     profiles = pd.read_csv(out / "profiles.csv")
     assert list(profiles.columns) == ["segment", "item", "mean", "overall", "index"]
     assert "channel" not in set(profiles["item"])  # reach columns are not the basis
+    per_segment = pd.read_csv(out / "segment_scorecard.csv")
+    assert len(per_segment) == 7 * per_segment["segment"].nunique()
     card = pd.read_csv(out / "scorecard.csv")
     assert len(card) == 7 and card.set_index("criterion").loc["accessible", "status"] == "pass"
     probs = pd.read_csv(out / "item_probabilities.csv")

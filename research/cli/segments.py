@@ -109,7 +109,8 @@ def segment(
     """Fit latent class / profile segments, choose K, check them and build a typing tool.
 
     Writes fit.csv (one row per K), assignments.csv (respondent_id, segment, posterior per
-    class), profiles.csv (segment means and index per item), scorecard.csv (the seven-part test),
+    class), profiles.csv (segment means and index per item), scorecard.csv (the seven-part test;
+    segment_scorecard.csv per segment),
     typing_tool.csv and typing_tool.xlsx (golden questions with working formulas) to --out.
 
     Example: research segment answers.csv --classes 2-6 --starts 10 --model lca --seed 1 --out seg/
@@ -168,6 +169,8 @@ def segment(
         "profiles": (result.profiles, False),
         "scorecard": (result.scorecard, False),
     }
+    if result.segment_scorecard is not None:
+        tables["segment_scorecard"] = (result.segment_scorecard, False)
     if model == "lca":
         tables["item_probabilities"] = (result.solution.model.item_probabilities_, True)
     tool = result.typing_tool
