@@ -191,7 +191,7 @@ def _method_segments(content: ReportContent) -> Page:
     )
     top = CONTENT_TOP
     spec = [
-        ("k", "Segments", c.fmt_count, 0.75),
+        ("k", "Segments", c.fmt_count, 0.9),
         ("log_likelihood", "Log-likelihood", lambda v: c.fmt_number(v, 1), 1.0),
         ("n_parameters", "Parameters", c.fmt_count, 0.85),
         ("bic", "BIC", lambda v: c.fmt_number(v, 1), 0.9),
