@@ -140,7 +140,7 @@ def test_factors_data_errors(tmp_path: Path) -> None:
         "text.csv": good.assign(note="fine"),
     }
     expected = {
-        "missing.csv": r"missing.csv: file not found",
+        "missing.csv": r"missing.csv: file does not exist",
         "few.csv": r"few.csv: too few respondents: 30 rows",
         "constant.csv": r"constant.csv, column 'c': constant items \['c'\]",
         "text.csv": r"text.csv, column 'note': .*non-numeric columns \['note'\]",
@@ -154,4 +154,45 @@ def test_factors_data_errors(tmp_path: Path) -> None:
         assert re.search(expected[name], result.output), result.output
     (tmp_path / "empty.csv").write_text("")
     result = run("factors", tmp_path / "empty.csv", "--out", tmp_path / "o")
-    assert result.exit_code == 2 and "not a readable CSV file" in result.output
+    assert result.exit_code == 2 and "empty.csv: the file is empty" in result.output
+    (tmp_path / "header.csv").write_text("a,b,c\n")
+    result = run("factors", tmp_path / "header.csv", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "header.csv: the file has no data rows" in result.output
+    (tmp_path / "binary.csv").write_bytes(b"PK\x03\x04\x00\x00binary\x00")
+    result = run("factors", tmp_path / "binary.csv", "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "binary.csv: " in result.output
+    assert "Traceback" not in result.output
+    infinite = good.astype(float)
+    infinite.loc[3, "d"] = np.inf  # written as "inf", which pandas reads as a number
+    infinite.to_csv(tmp_path / "inf.csv", index=False)
+    result = run("factors", tmp_path / "inf.csv", "--factors", "1", "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert re.search(r"inf.csv, column 'd': .*infinite values in columns \['d'\]", result.output)
+
+
+def test_factors_reads_spreadsheet_csv_variants(bfi_csv: Path, tmp_path: Path) -> None:
+    """Semicolon-separated cp1252 export with decimal commas and trailing empty columns."""
+    data = pd.read_csv(bfi_csv).iloc[:600, :11].rename(columns={"A1": "Qualité"})
+    data["A2"] = data["A2"] + 0.5  # non-integer answers, written with decimal commas below
+    reference = tmp_path / "plain.csv"
+    data.to_csv(reference, index=False)
+    text = data.to_csv(index=False, sep=";", decimal=",")
+    text = "\n".join(line + ";;" for line in text.splitlines()) + "\n"  # trailing ;;
+    variant = tmp_path / "excel.csv"
+    variant.write_bytes(text.encode("cp1252"))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + reference.read_bytes())
+    outputs = {}
+    for name, path in {"plain": reference, "excel": variant, "bom": bom}.items():
+        out = tmp_path / name
+        args = ["factors", path, "--factors", "2", "--correlation", "pearson", "--out", out]
+        result = run(*args, "--no-progress")
+        assert result.exit_code == 0, result.output
+        outputs[name] = pd.read_csv(out / "loadings.csv", index_col="item")
+    assert list(outputs["excel"].index) == [
+        "Qualité",
+        *[f"A{i}" for i in range(2, 6)],
+        *[f"C{i}" for i in range(1, 6)],
+    ]
+    pd.testing.assert_frame_equal(outputs["excel"], outputs["plain"])
+    pd.testing.assert_frame_equal(outputs["bom"], outputs["plain"])

@@ -18,17 +18,30 @@ _ID_COLUMNS = {"respondent_id", "respondent", "id", "responseid", "response_id",
 
 
 def _read_responses(path: Path) -> Any:
-    """Read DATA: ``research import``'s responses.csv or any CSV of numeric item columns."""
+    """Read DATA: ``research import``'s responses.csv or any CSV of numeric item columns.
+
+    The encoding (UTF-8 with or without BOM, UTF-16, cp1252) and the delimiter (comma,
+    semicolon or tab) are detected as the importers do; with a semicolon or tab delimiter,
+    decimal commas ("3,5") are read as numbers, as spreadsheet exports in many locales write
+    them. Columns without a name and without values (trailing delimiters) are dropped.
+    """
+    import io
+
     import pandas as pd
 
     from ..errors import InputFileError
+    from ..ingest.textio import decode_bytes, read_bytes, sniff_delimiter
 
-    if not path.is_file():
-        raise InputFileError("file not found", path=path)
+    utf8, _, _ = decode_bytes(read_bytes(path), path)
+    if not utf8.strip():
+        raise InputFileError("the file is empty", path=path)
+    sep = sniff_delimiter(utf8.lstrip().split(b"\n", 1)[0].decode("utf-8"))
     try:
-        frame = pd.read_csv(path, na_values=[""], keep_default_na=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.BytesIO(utf8), sep=sep, skip_blank_lines=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InputFileError(f"not a readable CSV file ({exc})", path=path) from None
+    blank = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    frame = frame.drop(columns=blank)
     if frame.shape[1] == 0 or frame.empty:
         raise InputFileError("the file has no data rows", path=path)
     first = str(frame.columns[0])
@@ -37,6 +50,15 @@ def _read_responses(path: Path) -> Any:
         frame.index.name = "respondent_id" if not first.strip() else first
     else:
         frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    if sep != ",":
+        for column in frame.columns:
+            values = frame[column]
+            if pd.api.types.is_numeric_dtype(values):
+                continue
+            text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
+            numbers = pd.to_numeric(text, errors="coerce")
+            if numbers.notna().sum() == values.notna().sum():  # every answer is a number
+                frame[column] = numbers.astype("float64")
     return frame
 
 
@@ -83,7 +105,7 @@ def factors(
     ] = "auto",
     method: Annotated[str, typer.Option(help="Extraction: minres, ml or pa.")] = "minres",
     rotation: Annotated[
-        str, typer.Option(help="Rotation: oblimin, promax, varimax, geomin or none.")
+        str, typer.Option(help="Rotation: oblimin, promax, varimax, geomin, quartimax or none.")
     ] = "oblimin",
     correlation: Annotated[
         str, typer.Option(help="Correlations: pearson, polychoric or auto (ordinal if <= 7 codes).")

@@ -52,8 +52,8 @@ def numeric_items(data: object, *, what: str = "data") -> pd.DataFrame:
     Raises
     ------
     DataError
-        If ``data`` is not a DataFrame, has no columns, has duplicate column labels, or has
-        non-numeric columns (all of them are named).
+        If ``data`` is not a DataFrame, has no columns, has duplicate column labels, has
+        non-numeric columns, or has infinite values (the columns at fault are named).
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"{what} must be a pandas DataFrame, got {type(data).__name__}")
@@ -73,4 +73,12 @@ def numeric_items(data: object, *, what: str = "data") -> pd.DataFrame:
             "scores (recode answer labels first, or leave these columns out)",
             column=non_numeric[0] if len(non_numeric) == 1 else None,
         )
-    return data.astype("float64").copy()
+    items = data.astype("float64")  # a new frame: the caller's data are never touched
+    infinite = [str(c) for c in items.columns if np.isinf(items[c].to_numpy()).any()]
+    if infinite:
+        raise DataError(
+            f"{what} has infinite values in columns {infinite}; answer codes must be finite "
+            "numbers (leave a missing answer empty)",
+            column=infinite[0] if len(infinite) == 1 else None,
+        )
+    return items

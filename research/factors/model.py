@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from research.errors import DataError
+from research.factors._linalg import single_threaded_blas
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
 from research.factors.correlation import CORRELATION_METHODS, correlate
@@ -65,8 +66,8 @@ class FactorModel(BaseEstimator):
         (:func:`research.factors.n_factors_table`).
     method : {"minres", "ml", "pa"}
         Extraction: minimum residual (psych's default), maximum likelihood, principal axis.
-    rotation : {"oblimin", "promax", "varimax", "geomin", "none"}
-        Rotation; oblimin, promax and geomin are oblique.
+    rotation : {"oblimin", "promax", "varimax", "geomin", "quartimax", "none"}
+        Rotation; oblimin, promax and geomin are oblique, varimax and quartimax orthogonal.
     correlation : {"pearson", "polychoric", "auto"}
         Item correlations (pairwise complete); ``"auto"`` treats items with at most 7 integer
         answer codes as ordinal (polychoric).
@@ -96,7 +97,9 @@ class FactorModel(BaseEstimator):
         ``diag(L phi L')`` per item and ``1 -`` that.
     variance_ : pandas.DataFrame
         Per factor: ``ss_loadings`` (``diag(phi L'L)``, psych's "SS loadings"), ``proportion``
-        (of the total item variance) and ``cumulative``.
+        (of the total item variance, psych's "Proportion Var"), ``cumulative`` ("Cumulative
+        Var"), ``proportion_explained`` (of the common variance, "Proportion Explained") and
+        ``cumulative_explained`` ("Cumulative Proportion").
     unrotated_ : pandas.DataFrame
         Loadings before rotation.
     correlation_ : pandas.DataFrame
@@ -129,7 +132,10 @@ class FactorModel(BaseEstimator):
     With ``method="minres", rotation="oblimin"`` the loadings reproduce R psych 2.2.9
     ``fa(bfi[,1:25], nfactors=5, rotate="oblimin", fm="minres")`` to about 1e-14, the KMO,
     Bartlett and fit statistics match psych's, and ``n_factors="auto"`` picks psych's 6 factors
-    on bfi (``tests/test_factors.py``, ``tests/test_factors_extraction.py``).
+    on bfi (``tests/test_factors.py``, ``tests/test_factors_extraction.py``). ML and minres
+    with promax, varimax, geomin, oblimin and quartimax reproduce psych's ``fa`` output (order
+    and signs included) to about 1e-12, principal axis psych's published output, and
+    regression scores psych's scores (``tests/test_factors_psych.py``).
     """
 
     def __init__(
@@ -238,6 +244,12 @@ class FactorModel(BaseEstimator):
             more factors than the items can identify, or non-ordinal items asked to be
             correlated polychorically.
         """
+        # Every matrix here is items x items: multi-threaded BLAS only adds synchronisation,
+        # which on a busy machine costs tens of times the work (see research.factors._linalg).
+        with single_threaded_blas():
+            return self._fit(X)
+
+    def _fit(self, X: pd.DataFrame) -> FactorModel:
         fixed_k = self._check_params()
         items = self._check_data(X)
         n, p = items.shape
@@ -267,7 +279,7 @@ class FactorModel(BaseEstimator):
                     f"parallel analysis suggests {k} factors but {p} items identify at most "
                     f"{limit}; using {limit}",
                     UserWarning,
-                    stacklevel=2,
+                    stacklevel=3,
                 )
                 k = limit
         else:
@@ -278,7 +290,7 @@ class FactorModel(BaseEstimator):
             warnings.warn(
                 f"{self.method} extraction did not converge in {extraction.n_iter} iterations",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         rotated = rotate(extraction.loadings, self.rotation)
         factors = _factor_names(k)
@@ -287,9 +299,17 @@ class FactorModel(BaseEstimator):
         structure = loadings @ phi
         model = loadings.to_numpy() @ rotated.phi @ loadings.to_numpy().T
         communalities = pd.Series(np.diag(model).copy(), index=names, name="communality")
+        # psych's Vaccounted: for oblique factors the SS loadings are diag(phi L'L), and the
+        # total variance of p standardised items is p.
         ss = np.diag(rotated.phi @ rotated.loadings.T @ rotated.loadings)
         variance = pd.DataFrame(
-            {"ss_loadings": ss, "proportion": ss / p, "cumulative": np.cumsum(ss / p)},
+            {
+                "ss_loadings": ss,
+                "proportion": ss / p,
+                "cumulative": np.cumsum(ss / p),
+                "proportion_explained": ss / ss.sum(),
+                "cumulative_explained": np.cumsum(ss / ss.sum()),
+            },
             index=pd.Index(factors, name="factor"),
         )
         fit = fit_statistics(corr, loadings, phi, n_obs=n, n_pairs=info.n_pairs)

@@ -211,9 +211,15 @@ def omega(
     Follows psych 2.2.9 ``omegah`` line by line: items with negative g loadings are flipped
     (``flip=TRUE``), ``V`` is the sum of the flipped correlation matrix, and for a subscale
     ``S`` of factor ``f``: ``total = ((sum_S f*)^2 + (sum_S g)^2) / V_S``,
-    ``general = (sum_S g)^2 / V_S``, ``group = (sum_S f*)^2 / V_S``. Checked on a population
-    matrix built like ``psych::sim.hierarchical()`` (where omega is known exactly) in
-    ``tests/test_factors_workbench.py``.
+    ``general = (sum_S g)^2 / V_S``, ``group = (sum_S f*)^2 / V_S``; the Schmid-Leiman step is
+    psych's ``schmid`` (g from a one-factor fit of phi, group loadings ``L sqrt(1 - g^2)``).
+    Checked on a population matrix built like ``psych::sim.hierarchical()`` (where omega is
+    known exactly) in ``tests/test_factors_workbench.py``. Differences from ``psych::omega``
+    by design: the oblique solution is the one fitted (psych re-fits with ``rotate="varimax"``
+    and then rotates to oblimin, which reaches the same optimum), and per-factor groups passed
+    by :func:`research.factors.fit_factors` leave out items whose largest loading is below 0.3,
+    so they match the items of the alpha column. No published psych ``omega`` output on
+    reproducible data was available to compare with.
     """
     sl = schmid_leiman(loadings, phi, communalities)
     names = list(loadings.index)

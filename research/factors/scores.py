@@ -95,9 +95,11 @@ def score_weights(
     Notes
     -----
     Formulas of ``psych::factor.scores`` (Thurstone, Bartlett, and tenBerge following Grice
-    2001, eq. 8) given the pattern matrix and phi (psych's ``oblique.scores=TRUE``). Checked by
-    their defining properties (``tests/test_factors_workbench.py``): regression weights reproduce
-    ``R^-1 S``; Bartlett ``W' L = I``; ten Berge ``W' R W = phi``.
+    2001, eq. 8) given the pattern matrix and phi, which is what ``psych::fa`` passes with its
+    default ``oblique.scores=FALSE`` since psych 2.x. Regression scores reproduce psych's
+    ``fa(x, 2, rotate="promax")$scores`` to 1e-13 (``tests/test_factors_psych.py``); all three
+    are checked by their defining properties (``tests/test_factors_workbench.py``): regression
+    weights are ``R^-1 S``; Bartlett ``W' L = I``; ten Berge ``W' R W = phi``.
     """
     check_choice("scores", method, SCORE_METHODS)
     r = corr.to_numpy(dtype=float)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from research.errors import DataError, suggest
+from research.factors._linalg import single_threaded_blas
 from research.factors.flags import item_flags
 from research.factors.model import FactorModel
 from research.factors.naming import factor_labels
@@ -204,7 +205,7 @@ def fit_factors(
         Number of factors, or ``"auto"`` for parallel analysis.
     method : {"minres", "ml", "pa"}
         Extraction method.
-    rotation : {"oblimin", "promax", "varimax", "geomin", "none"}
+    rotation : {"oblimin", "promax", "varimax", "geomin", "quartimax", "none"}
         Rotation.
     correlation : {"pearson", "polychoric", "auto"}
         Item correlations; ``"auto"`` treats Likert-type items as ordinal.
@@ -257,47 +258,49 @@ def fit_factors(
                 f"items not in the responses: {absent}{hint}",
                 column=absent[0] if len(absent) == 1 else None,
             )
-    data = responses[items]
-    model = FactorModel(
-        n_factors=n_factors,
-        method=method,
-        rotation=rotation,
-        correlation=correlation,
-        scores=scores,
-        n_iter=n_iter,
-        random_state=random_state,
-        progress=progress,
-    ).fit(data)
-    loadings = model.loadings_.copy()
-    fitted = data[model.items_]
-    omega_result = None
-    if model.n_factors_ > 1:
-        pattern, phi = model.oblique_solution()
-        omega_result = omega(
-            model.correlation_,
-            pattern,
-            phi,
-            communalities=model.communalities_,
-            groups=_members(loadings),
+    # small items x items matrices throughout: one BLAS thread is faster (see model.fit)
+    with single_threaded_blas():
+        data = responses[items]
+        model = FactorModel(
+            n_factors=n_factors,
+            method=method,
+            rotation=rotation,
+            correlation=correlation,
+            scores=scores,
+            n_iter=n_iter,
+            random_state=random_state,
+            progress=progress,
+        ).fit(data)
+        loadings = model.loadings_.copy()
+        fitted = data[model.items_]
+        omega_result = None
+        if model.n_factors_ > 1:
+            pattern, phi = model.oblique_solution()
+            omega_result = omega(
+                model.correlation_,
+                pattern,
+                phi,
+                communalities=model.communalities_,
+                groups=_members(loadings),
+            )
+        return FactorSolution(
+            loadings=loadings,
+            phi=model.phi_.copy(),
+            communalities=model.communalities_.copy(),
+            variance=model.variance_.copy(),
+            scores=model.transform(data),
+            reliability=reliability_table(fitted, loadings, omega_result),
+            labels=factor_labels(
+                loadings, constructs, construct_labels, wording=wording, overrides=labels
+            ),
+            parallel=None if model.parallel_ is None else model.parallel_.copy(),
+            model=model,
+            structure=model.structure_.copy(),
+            uniquenesses=model.uniquenesses_.copy(),
+            fit=dict(model.fit_),
+            flags=item_flags(loadings, constructs),
+            item_reliability=_item_reliability(fitted, loadings),
+            omega=omega_result,
+            n_factors=model.n_factors_table_,
+            correlation_method=model.correlation_info_.method,
         )
-    return FactorSolution(
-        loadings=loadings,
-        phi=model.phi_.copy(),
-        communalities=model.communalities_.copy(),
-        variance=model.variance_.copy(),
-        scores=model.transform(data),
-        reliability=reliability_table(fitted, loadings, omega_result),
-        labels=factor_labels(
-            loadings, constructs, construct_labels, wording=wording, overrides=labels
-        ),
-        parallel=None if model.parallel_ is None else model.parallel_.copy(),
-        model=model,
-        structure=model.structure_.copy(),
-        uniquenesses=model.uniquenesses_.copy(),
-        fit=dict(model.fit_),
-        flags=item_flags(loadings, constructs),
-        item_reliability=_item_reliability(fitted, loadings),
-        omega=omega_result,
-        n_factors=model.n_factors_table_,
-        correlation_method=model.correlation_info_.method,
-    )
