@@ -5,7 +5,8 @@
 2. **Refine**: the ``n_refine`` best run to a loose tolerance on the same sample (float32).
 3. **Finish**: on all the data, the best one (two when a sample was used, since a spurious small
    class can fit a sample's quirks) run to ``tol``: in mixed precision (float32 steps judged in
-   float64) for large designs, float64 otherwise.
+   float64) for large designs, float64 otherwise. Large designs race the finalists for
+   ``RACE`` steps and finish only the leader.
 
 A start may also be made from a fitted model with fewer classes (:func:`split_start`): it goes
 straight to step 3, so a K-class fit in a sweep is never worse than the K - 1 one it extends.
@@ -29,6 +30,8 @@ MIXED_FROM = 20000
 PRUNE = 1e-2
 #: Tolerance of the float32 refinement on the sample (it only ranks and warms up).
 LOOSE = 5e-7
+#: EM steps the finalists race side by side on all the data before only the leader goes on.
+RACE = 60
 
 
 def split_start(
@@ -104,6 +107,14 @@ def search(
     final = None
     if m >= MIXED_FROM:
         budget = min(F32_STEPS, st.max_iter - spent.max())
+        if len(theta) > 1 and budget > RACE:
+            # A sample's spurious class shows within a few dozen full-data steps; racing on
+            # only the leader then halves the slow crawl of overfitted K along flat ridges.
+            race = run(theta, design, RACE, precision="mixed", prune=PRUNE)
+            lead = [int(np.argmax(race.ll))]
+            theta, cand = race.theta[lead], cand[lead]
+            spent = spent[lead] + race.n_iter[lead]
+            budget -= int(race.n_iter[lead][0])
         mixed = run(theta, design, budget, precision="mixed", prune=PRUNE)
         theta, spent = mixed.theta, spent + mixed.n_iter
         if mixed.converged[int(np.argmax(mixed.ll))]:
