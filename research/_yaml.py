@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -86,19 +86,27 @@ def _literal_values(expected: str) -> list[str]:
     return [v.strip().strip("'") for v in expected.replace(" or ", ",").split(",") if v.strip()]
 
 
-def describe_errors(exc: ValidationError, prefix: Sequence = ()) -> list[tuple[tuple, str]]:
+def describe_errors(
+    exc: ValidationError, prefix: Sequence = (), name: Callable[[tuple], str] | None = None
+) -> list[tuple[tuple, str]]:
     """Every error of a pydantic ValidationError as ``(loc, "field: message")``.
 
-    `prefix` is prepended to each location (for a part validated on its own); the field named
-    in the message is the full dotted path, so it can be found in the file.
+    `prefix` is prepended to each location (for a part validated on its own). The field named
+    in the message is the dotted path, or ``name(loc)`` when given (e.g. ids instead of list
+    positions); for an unknown field it is the part holding it. A message that already names
+    what it is about (a model check such as "item 'x': min 5 is above max 1") gets no prefix.
     """
     out: list[tuple[tuple, str]] = []
     for err in exc.errors():
         loc = tuple(prefix) + tuple(
             p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
         )
-        field = ".".join(str(p) for p in loc) or "top level"
+        where = loc[:-1] if err["type"] == "extra_forbidden" else loc
+        field = (name(where) if name else ".".join(str(p) for p in where)) or "top level"
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "value_error" and re.match(r"^(\w+ ){1,2}'[^']+'", msg) and name:
+            out.append((loc, msg))
+            continue
         if err["type"] == "extra_forbidden":
             msg = f"unknown field {loc[-1]!r}"
         elif err["type"] == "literal_error" and "expected" in (err.get("ctx") or {}):

@@ -99,7 +99,7 @@ def test_new_with_all_eight_bases_builds_and_passes_check(tmp_path):
     assert {i.basis for i in q.items} == set(BASES)
     # screeners come first; the attitudinal core before the describing questions
     blocks = [b.id for b in q.blocks]
-    assert blocks[:2] == ["firm_screener", "dem_screener"]
+    assert blocks[:3] == ["dem_screener", "firm_screener", "beh_screener"]
     assert blocks.index("need_features") < blocks.index("dem_about_you")
     build = runner.invoke(app, ["questionnaire", "build", str(path), "--out", str(tmp_path / "f")])
     assert build.exit_code == 0, build.output
@@ -192,3 +192,62 @@ def test_check_of_the_example_has_no_errors(tmp_path):
     assert found["line"].notna().all()
     info = found[found["severity"] == "info"]["message"].iloc[0]
     assert re.match(r"about [\d.]+ minutes to complete \(\d+ words read, 42 items answered\)", info)
+
+
+# Ten other mistakes, in the places the first set does not reach: a scale repeating a label, an
+# unknown library module, a block named like an item, a bad block option, display logic on a
+# later item, a text screener, a numeric condition on a choice item, an unknown statement field,
+# an attention check answer not on the scale, a reserved XLSForm name.
+TEN_MORE = textwrap.dedent(
+    """\
+    id: ten-more
+    title: Ten more mistakes
+    scales:
+      stars: [One, Two, two]
+    blocks:
+      - include: neds
+      - id: about
+        randomize: maybe
+        items:
+          - {id: about, type: text, text: About you}
+          - {id: pet, type: single, text: Pet, choices: [Cat, Dog], show_if: {item: later, equals: 1}}
+          - {id: why, type: text, text: Why, screen_out: {equals: x}}
+          - {id: kids, type: text, text: Kids, show_if: {item: pet, min: 2}}
+          - id: g
+            type: grid
+            text: Agree?
+            statements:
+              - {id: g1, text: One, colour: red}
+              - {id: g2, text: Two, attention_check: Strongly agre}
+          - {id: later, type: single, text: Later, choices: [A, B]}
+      - id: meta
+        items:
+          - {id: z, type: numeric, text: Z, min: 1, max: 5}
+    """
+)
+
+
+def test_ten_more_mistakes_each_located_once(tmp_path):
+    path = tmp_path / "more.yaml"
+    path.write_text(TEN_MORE, encoding="utf-8")
+    result = runner.invoke(app, ["questionnaire", "check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    lines = [int(re.match(rf"^{re.escape(str(path))}:(\d+): error: ", e).group(1)) for e in errors]
+    assert lines == [4, 6, 7, 8, 11, 12, 13, 18, 19, 21], errors
+    assert len({e.split(": error: ", 1)[1] for e in errors}) == 10
+    text = "\n".join(errors)
+    for needle in (
+        "scale 'stars' repeats a label",
+        "did you mean 'needs'",
+        "block id 'about' is also the id of the item at line 10",
+        "block 'about', randomize: Input should be a valid boolean",
+        "show_if refers to 'later', which is not asked before it",
+        "a text item cannot screen respondents out",
+        "show_if uses min/max, but 'pet' is a single item",
+        "block 'about', grid 'g', statement 'g1': unknown field 'colour'",
+        "'Strongly agre' is not a label of its scale; did you mean 'Strongly agree'",
+        "'meta' is reserved by XLSForm",
+    ):
+        assert needle in text, needle

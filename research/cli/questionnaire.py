@@ -121,16 +121,26 @@ def questionnaire_new(
     ] = "needs,psychographic,demographic",
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write NAME.yaml in.")] = Path(),
     title: Annotated[str | None, typer.Option(help="Title shown to respondents.")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            help="Product category in the plural (e.g. 'running shoes'), written wherever the "
+            "templates say 'products like these'."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a new questionnaire composed from the template library, one module per basis.
 
     Example: research questionnaire new shoppers --bases needs,psychographic,demographic
+    --category "running shoes"
     """
     from ..questionnaire import load_questionnaire
     from ..questionnaire.compose import write_new_questionnaire
 
-    path = write_new_questionnaire(name, bases, out_dir, title=title, overwrite=force)
+    path = write_new_questionnaire(
+        name, bases, out_dir, title=title, category=category, overwrite=force
+    )
     q = load_questionnaire(path)
     out.print(
         f"Wrote {path} ({len(q.items)} items in {len(q.blocks)} blocks); next: "

@@ -12,7 +12,8 @@ Sheets:
 ``values``
     The same codes in long form: ``variable, code, label``.
 ``constructs``
-    ``construct, label, description, items, n_items, n_reverse``.
+    ``construct, label, description, source, items, n_items, n_reverse`` (``source``: the
+    validated scale the items adapt).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import pandas as pd
 from ..errors import ReportError
 from .logic import describe_condition
 from .model import Questionnaire
-from .xlsform import _workbook_bytes
+from .workbook import workbook_bytes
 
 __all__ = ["VARIABLE_COLUMNS", "to_codebook", "write_codebook"]
 
@@ -96,12 +97,13 @@ def to_codebook(q: Questionnaire) -> dict[str, pd.DataFrame]:
                 "construct": c.id,
                 "label": c.label,
                 "description": c.description,
+                "source": c.source,
                 "items": ", ".join(i.id for i in members),
                 "n_items": str(len(members)),
                 "n_reverse": str(sum(i.reverse for i in members)),
             }
         )
-    cols = ["construct", "label", "description", "items", "n_items", "n_reverse"]
+    cols = ["construct", "label", "description", "source", "items", "n_items", "n_reverse"]
     return {
         "variables": pd.DataFrame(rows, columns=list(VARIABLE_COLUMNS), dtype=object),
         "values": pd.DataFrame(values, columns=["variable", "code", "label"], dtype=object),
@@ -118,7 +120,7 @@ def write_codebook(q: Questionnaire, path: str | Path) -> Path:
         The file cannot be written.
     """
     path = Path(path)
-    data = _workbook_bytes(to_codebook(q))
+    data = workbook_bytes(to_codebook(q))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

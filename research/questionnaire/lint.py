@@ -9,18 +9,26 @@ rule                   severity  what
 ``export-clash``       error     two items would get the same export column on a platform
 ``double-barrelled``   warning   "and" / "&" / "as well as" joining two asks in one item
 ``leading``            warning   wording that suggests an answer ("Don't you agree ...")
+``unbalanced``         warning   a stem naming one pole of a bipolar scale ("How satisfied are
+                                 you ...?" instead of "How satisfied or dissatisfied ...?")
+``markup``             warning   ``${`` (an XLSForm reference) or ``[[``/``]]`` (a Qualtrics
+                                 tag) in text; the renderers write it split, check the wording
 ``grid-size``          warning   a grid (or one-screen block of scale items) over `max_grid`
 ``construct-items``    warning   a dimension with fewer than 3 scale items
 ``construct-reverse``  warning   a dimension of 3+ items with no reverse-keyed item
 ``attention-check``    warning   10+ scale items and no attention check
 ``length``             warning   estimated completion time over `max_minutes`
 ``length``             info      the estimate itself: minutes, words read, items answered
+``placeholder``        info      texts still saying the library's "products like these"
+``promised-length``    warning   the intro promises a length ("about 10 minutes") the estimate is
+                                 under half or over one and a half times
 =====================  ========  =============================================================
 
 The completion-time estimate reads every word shown (intro, titles, instructions, question
 text, options; a grid's scale once) at `words_per_minute` and adds answering time per item:
 3 s a scale statement, 4 s a single choice, 6 s a multiple choice, 2 s per option ranked,
-8 s a number, 30 s an open answer.
+8 s a number, 30 s an open answer. A question behind display logic counts half, since only
+some respondents see it.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import pandas as pd
 
 from .._yaml import read_yaml
 from ..errors import QuestionnaireError
+from .compose import PLACEHOLDER
 from .loader import Sources, read_questionnaire
 from .model import SCALE_TYPES, Grid, Item, Questionnaire
 from .platforms import PLATFORMS
@@ -56,6 +65,11 @@ _PHRASES = (
     "sooner or later",
     "either",
     "whether or not",
+    "time and effort",
+    "time and money",
+    "terms and conditions",
+    "health and safety",
+    "bed and breakfast",
 )
 _JOIN = re.compile(r"\b(and/or|and|as well as)\b|&", re.IGNORECASE)
 _LEADING = re.compile(
@@ -68,29 +82,48 @@ _LEADING = re.compile(
 )
 
 
+_UNBALANCED = (
+    (re.compile(r"\bhow (?:much )?(?:do|would) you agree\b(?! or disagree)", re.I), "or disagree"),
+    (re.compile(r"\bhow satisfied\b(?! or dissatisfied)", re.I), "or dissatisfied"),
+)
+_PROMISE = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:to|-|–)\s*(\d+(?:\.\d+)?))?\s*min", re.I)
+_MARKUP = re.compile(r"\$\{|\[\[|\]\]")
+
+
 def _words(text: str) -> int:
     return len(str(text).split())
 
 
-def estimate_minutes(q: Questionnaire, *, words_per_minute: float = 220) -> dict[str, float]:
-    """Estimated completion time: ``minutes``, ``words`` read and ``items`` answered."""
+def estimate_minutes(
+    q: Questionnaire, *, words_per_minute: float = 220, conditional_share: float = 0.5
+) -> dict[str, float]:
+    """Estimated completion time: ``minutes``, ``words`` shown and ``items`` asked.
+
+    A question behind display logic (its own ``show_if`` or its block's) is seen by only some
+    respondents, so its reading and answering time count at `conditional_share`; ``words``
+    and ``items`` count everything.
+    """
     words = _words(q.intro) + _words(q.outro)
-    seconds = 0.0
+    minutes = words / words_per_minute
     for block in q.blocks:
-        words += _words(block.title) + _words(block.instructions)
+        head = _words(block.title) + _words(block.instructions)
+        words += head
+        minutes += head / words_per_minute * (conditional_share if block.show_if else 1)
         for question in block.questions:
-            words += _words(question.text) + _words(question.instructions)
+            n = _words(question.text) + _words(question.instructions)
             if isinstance(question, Grid):
-                words += sum(_words(c.label) for c in q.all_scales()[question.scale].labels)
-                words += sum(_words(s.text) for s in question.statements)
-                seconds += 3 * len(question.statements)
-                continue
-            words += sum(_words(c.label) for c in q.options(question))
-            if question.type == "ranking":
-                seconds += 2 * len(q.options(question))
+                n += sum(_words(c.label) for c in q.all_scales()[question.scale].labels)
+                n += sum(_words(s.text) for s in question.statements)
+                seconds = 3 * len(question.statements)
             else:
-                seconds += _ANSWER_SECONDS[question.type]
-    minutes = words / words_per_minute + seconds / 60
+                n += sum(_words(c.label) for c in q.options(question))
+                if question.type == "ranking":
+                    seconds = 2 * len(q.options(question))
+                else:
+                    seconds = _ANSWER_SECONDS[question.type]
+            shown = conditional_share if (question.show_if or block.show_if) else 1
+            words += n
+            minutes += (n / words_per_minute + seconds / 60) * shown
     return {"minutes": round(minutes, 1), "words": words, "items": len(q.items)}
 
 
@@ -149,6 +182,16 @@ def lint_questionnaire(
                     f"{item_id!r} may ask two things at once ({joined!r}): {text!r}",
                     "text",
                 )
+            if item_id == question.id:
+                for pattern, pole in _UNBALANCED:
+                    if pattern.search(text):
+                        add(
+                            "warning",
+                            "unbalanced",
+                            item_id,
+                            f"{item_id!r} names only one side of the scale; add {pole!r}: {text!r}",
+                            "text",
+                        )
             lead = _LEADING.search(text)
             if lead:
                 add(
@@ -158,6 +201,28 @@ def lint_questionnaire(
                     f"{item_id!r} suggests an answer ({lead.group(0)!r}); word it neutrally",
                     "text",
                 )
+    for item_id, text in _texts(q):
+        mark = _MARKUP.search(text)
+        if mark:
+            add(
+                "warning",
+                "markup",
+                item_id,
+                f"{item_id!r}: {mark.group(0)!r} in {text!r} is markup on a platform "
+                "(XLSForm reads '${' as a field reference, Qualtrics reads '[[' as a tag); the "
+                "renderers split it, so reword if it was not meant",
+                where=None if item_id else src.locate(("id",)),
+            )
+    left = [t for _, t in _texts(q) if PLACEHOLDER in t]
+    if left:
+        add(
+            "info",
+            "placeholder",
+            None,
+            f"{len(left)} texts still say {PLACEHOLDER!r}; replace it with your category "
+            "(or compose with research questionnaire new --category ...)",
+            where=src.locate(("id",)),
+        )
     for block in q.blocks:
         plain = [x for x in block.questions if isinstance(x, Item) and x.type in SCALE_TYPES]
         if len(plain) == len(block.questions) and len(plain) > max_grid:
@@ -226,7 +291,36 @@ def lint_questionnaire(
         )
     else:
         add("info", "length", None, summary, where=src.locate(("id",)))
+    promised = _PROMISE.search(q.intro)
+    if promised:
+        low = float(promised.group(1))
+        high = float(promised.group(2) or low)
+        if est["minutes"] > 1.5 * high or est["minutes"] < 0.5 * low:
+            add(
+                "warning",
+                "promised-length",
+                None,
+                f"the intro says {promised.group(0)!r} but the estimate is about "
+                f"{est['minutes']:g} minutes; tell respondents the real length",
+                where=src.locate(("intro",)),
+            )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _texts(q: Questionnaire) -> list[tuple[str | None, str]]:
+    """Every text respondents read, with the id it belongs to (None for the questionnaire)."""
+    out: list[tuple[str | None, str]] = [(None, q.title), (None, q.intro), (None, q.outro)]
+    for block in q.blocks:
+        out += [(None, block.title), (None, block.instructions)]
+        for question in block.questions:
+            out += [(question.id, question.text), (question.id, question.instructions)]
+            if isinstance(question, Grid):
+                out += [(s.id, s.text) for s in question.statements]
+            else:
+                out += [(question.id, c.label) for c in q.options(question)]
+                if question.screen_out is not None:
+                    out.append((question.id, question.screen_out.message))
+    return out
 
 
 def _item_or_none(q: Questionnaire, item_id: str) -> Item | None:

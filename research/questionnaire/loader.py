@@ -3,13 +3,8 @@
 Loading collects every problem it can find in one pass (each part is validated on its own, then
 cross-references are checked on the parts that are valid), so ``research questionnaire check``
 lists them all at once. :func:`load_questionnaire` raises :class:`QuestionnaireErrors`, whose
-message is the first problem and whose ``errors`` holds them all.
-
-``include:`` pulls in library modules (``questionnaires/library/<name>.yaml``) or other files
-(a path ending in ``.yaml``, relative to the including file): at the top level, each module's
-blocks are appended after the file's own; as an entry of ``blocks:`` (``- include: needs``,
-optionally ``blocks: [ids]``) they go in that place. Constructs and scales come along; an id
-defined in two places is reported with both locations.
+message is the first problem and whose ``errors`` holds them all. ``include:`` of library
+modules and other files is expanded first (see :mod:`research.questionnaire.include`).
 """
 
 from __future__ import annotations
@@ -19,9 +14,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .._yaml import describe_errors, parse_yaml, read_yaml
+from .._yaml import describe_errors, read_yaml
 from ..errors import QuestionnaireError, suggest
-from .model import ITEM_TYPES, Block, Construct, Grid, Item, Questionnaire, Scale
+from .include import LIBRARY_DIR, compose_includes, library_modules
+from .model import ITEM_TYPES, Block, Construct, Grid, Item, Questionnaire, Scale, Statement
 from .references import check_references
 
 __all__ = [
@@ -34,9 +30,6 @@ __all__ = [
     "read_questionnaire",
 ]
 
-#: The template library shipped with the project.
-# A link to the repository's questionnaires/library, so the modules ship inside the package.
-LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 _PLACEHOLDER = {"id": "placeholder__", "type": "text", "text": "placeholder"}
 
 
@@ -65,6 +58,8 @@ class Sources:
     #: Every item, grid, statement and block id as written (valid or not), with its key path.
     raw_item_ids: list[tuple[str, tuple]] = field(default_factory=list)
     raw_block_ids: list[tuple[str, tuple]] = field(default_factory=list)
+    #: The composed YAML data (includes expanded), for naming locations by id.
+    data: dict = field(default_factory=dict)
     _objects: dict[int, tuple] = field(default_factory=dict)
 
     def loc_of(self, obj: object, default: tuple) -> tuple:
@@ -89,151 +84,74 @@ class Sources:
         return self.locate(loc) if loc else (None, None)
 
 
-def library_modules(directory: Path = LIBRARY_DIR) -> dict[str, Path]:
-    """Module name -> file for every ``.yaml`` in the template library."""
-    return {p.stem: p for p in sorted(Path(directory).glob("*.yaml"))}
+_KINDS = {
+    "blocks": "block",
+    "items": "item",
+    "statements": "statement",
+    "constructs": "construct",
+    "scales": "scale",
+}
 
 
-def _shift(where: dict, old: tuple, new: tuple, out: dict) -> None:
-    for loc, src in where.items():
-        if loc[: len(old)] == old:
-            out[new + loc[len(old) :]] = src
+def _readable(loc: tuple, data: object) -> str:
+    """A location for people: ``block 'about', grid 'g', statement 'g1', reverse``.
 
-
-def _resolve(name: object, here: Path) -> Path | str:
-    if not isinstance(name, str) or not name.strip():
-        return f"include must name a library module or a .yaml file, got {name!r}"
-    if name.endswith((".yaml", ".yml")) or "/" in name:
-        path = (here.parent / name).resolve()
-        return path if path.is_file() else f"included file {name!r} does not exist"
-    modules = library_modules()
-    if name not in modules:
-        return (
-            f"unknown library module {name!r}, not one of {list(modules)}{suggest(name, modules)}"
-        )
-    return modules[name]
-
-
-def _compose(text: str, path: Path, stack: tuple, errors: list) -> tuple[dict, dict]:
-    """Parse `text`, expand its includes, and return (data, where)."""
-    data, lines = parse_yaml(text, path, QuestionnaireError)
-    data = dict(data)
-    where = {loc: (str(path), line) for loc, line in lines.items()}
-    raw_blocks = data.get("blocks", [])
-    top = data.pop("include", None)
-    if not isinstance(raw_blocks, list):
-        return data, where
-    entries = [(b, ("blocks", i)) for i, b in enumerate(raw_blocks)]
-    if top is not None:
-        tops = top if isinstance(top, list) else [top]
-        entries += [
-            ({"include": n}, ("include", k) if isinstance(top, list) else ("include",))
-            for k, n in enumerate(tops)
-        ]
-    blocks: list = []
-    new_where = {k: v for k, v in where.items() if k[:1] not in (("blocks",), ("constructs",))}
-    constructs = (
-        list(data.get("constructs") or []) if isinstance(data.get("constructs"), list) else []
-    )
-    _shift(where, ("constructs",), ("constructs",), new_where)
-    scales = dict(data.get("scales") or {}) if isinstance(data.get("scales"), dict) else {}
-    for entry, loc in entries:
-        if not (isinstance(entry, dict) and "include" in entry):
-            _shift(where, loc, ("blocks", len(blocks)), new_where)
-            blocks.append(entry)
+    Parts of a list are named by their id (blocks are numbered after includes, so a position
+    would not match the file); a part without a usable id by its 1-based position.
+    """
+    parts: list[str] = []
+    node, i = data, 0
+    while i < len(loc):
+        key = loc[i]
+        if key in _KINDS and i + 1 < len(loc) and isinstance(node, dict):
+            coll, idx = node.get(key), loc[i + 1]
+            elem = None
+            if isinstance(coll, list) and isinstance(idx, int) and 0 <= idx < len(coll):
+                elem = coll[idx]
+            elif isinstance(coll, dict):
+                elem = coll.get(idx)
+            ident = elem.get("id") if isinstance(elem, dict) else None
+            kind = _KINDS[key]
+            if kind == "item" and isinstance(elem, dict) and elem.get("type") == "grid":
+                kind = "grid"
+            if key == "scales":
+                parts.append(f"scale {idx!r}")
+            elif isinstance(ident, str):
+                parts.append(f"{kind} {ident!r}")
+            else:
+                parts.append(f"{kind} {idx + 1 if isinstance(idx, int) else idx}")
+            node, i = elem, i + 2
             continue
-        at = where.get(loc + ("include",), where.get(loc, (str(path), None)))
-        extra = set(entry) - {"include", "blocks"}
-        if extra:
-            errors.append(
-                QuestionnaireError(
-                    f"include: unknown field {sorted(extra)[0]!r}; an include takes 'blocks'",
-                    path=at[0],
-                    line=at[1],
-                )
-            )
-        target = _resolve(entry["include"], path)
-        if isinstance(target, str):
-            errors.append(QuestionnaireError(target, path=at[0], line=at[1]))
-            continue
-        if target in stack:
-            errors.append(
-                QuestionnaireError(
-                    f"include {entry['include']!r} includes itself", path=at[0], line=at[1]
-                )
-            )
-            continue
-        try:
-            mdata, mwhere = _compose(
-                read_yaml(target, "included", QuestionnaireError), target, stack + (target,), errors
-            )
-        except QuestionnaireError as exc:
-            errors.append(exc)
-            continue
-        mblocks = mdata.get("blocks") if isinstance(mdata.get("blocks"), list) else []
-        wanted = entry.get("blocks")
-        ids = [b.get("id") for b in mblocks if isinstance(b, dict)]
-        if wanted is not None:
-            for w in wanted if isinstance(wanted, list) else [wanted]:
-                if w not in ids:
-                    errors.append(
-                        QuestionnaireError(
-                            f"include {entry['include']!r}: no block {w!r}{suggest(str(w), ids)}",
-                            path=at[0],
-                            line=at[1],
-                        )
-                    )
-        for k, block in enumerate(mblocks):
-            if wanted is not None and isinstance(block, dict) and block.get("id") not in wanted:
-                continue
-            _shift(mwhere, ("blocks", k), ("blocks", len(blocks)), new_where)
-            blocks.append(block)
-        for k, construct in enumerate(mdata.get("constructs") or []):
-            cid = construct.get("id") if isinstance(construct, dict) else None
-            same = [c for c in constructs if isinstance(c, dict) and c.get("id") == cid]
-            if same and same[0] != construct:
-                first = new_where.get(("constructs", constructs.index(same[0]), "id"), ("?", 0))
-                src = mwhere.get(("constructs", k, "id"), ("?", 0))
-                errors.append(
-                    QuestionnaireError(
-                        f"construct id {cid!r} is defined differently in two places (first at "
-                        f"{first[0]}:{first[1]})",
-                        path=src[0],
-                        line=src[1],
-                    )
-                )
-            if not same:
-                _shift(mwhere, ("constructs", k), ("constructs", len(constructs)), new_where)
-                constructs.append(construct)
-        for sid, scale in (mdata.get("scales") or {}).items():
-            if sid in scales and scales[sid] != scale:
-                first = new_where.get(("scales", sid), ("?", 0))
-                src = mwhere.get(("scales", sid), ("?", 0))
-                errors.append(
-                    QuestionnaireError(
-                        f"scale {sid!r} is defined differently in two places (first at "
-                        f"{first[0]}:{first[1]})",
-                        path=src[0],
-                        line=src[1],
-                    )
-                )
-            elif sid not in scales:
-                _shift(mwhere, ("scales", sid), ("scales", sid), new_where)
-                scales[sid] = scale
-    data["blocks"] = blocks
-    if constructs or "constructs" in data:
-        data["constructs"] = constructs
-    if scales or "scales" in data:
-        data["scales"] = scales
-    return data, new_where
+        parts.append(".".join(str(p) for p in loc[i:]))
+        break
+    return ", ".join(parts)
 
 
 def _validate(model: type[BaseModel], value: object, loc: tuple, src: Sources, errors: list):
     try:
         return model.model_validate(value)
     except ValidationError as exc:
-        for eloc, msg in describe_errors(exc, loc):
+        for eloc, msg in describe_errors(exc, loc, name=lambda x: _readable(x, src.data)):
             errors.append(src.error(msg, eloc))
+        return None
+
+
+def _salvage_grid(raw: dict) -> Grid | None:
+    """A grid without its invalid statements (already reported), so the valid ones are still
+    checked against scales, constructs and logic; None when the grid itself is broken."""
+    statements = raw.get("statements")
+    if not isinstance(statements, list):
+        return None
+    good = []
+    for st in statements:
+        try:
+            Statement.model_validate(st)
+            good.append(st)
+        except ValidationError:
+            continue
+    try:
+        return Grid.model_validate({**raw, "statements": good})
+    except ValidationError:
         return None
 
 
@@ -250,6 +168,7 @@ def _raw_ids(raw: object, loc: tuple, src: Sources) -> None:
 
 def _build(data: dict, src: Sources, errors: list) -> Questionnaire | None:
     """Validate each part on its own so one bad item does not hide the next one's problems."""
+    src.data = dict(data)
     constructs = data.get("constructs")
     if isinstance(constructs, list):
         valid = [
@@ -281,7 +200,7 @@ def _build(data: dict, src: Sources, errors: list) -> Questionnaire | None:
                 if isinstance(kind, str) and kind not in (*ITEM_TYPES, "grid"):
                     errors.append(
                         src.error(
-                            f"{'.'.join(map(str, loc))}.type: {kind!r} is not one of "
+                            f"{_readable(loc, src.data)}, type: {kind!r} is not one of "
                             f"{[*ITEM_TYPES, 'grid']}{suggest(kind, (*ITEM_TYPES, 'grid'))}",
                             loc + ("type",),
                         )
@@ -289,16 +208,30 @@ def _build(data: dict, src: Sources, errors: list) -> Questionnaire | None:
                     continue
                 model = Grid if kind == "grid" else Item
                 question = _validate(model, raw, loc, src, errors)
+                if question is None and model is Grid:
+                    question = _salvage_grid(raw)
                 if question is not None:
                     questions.append(question)
                     src._objects[id(question)] = loc
                     src.items.setdefault(question.id, loc)
                     if isinstance(question, Grid):
-                        for s, st in enumerate(question.statements):
-                            src.items.setdefault(st.id, loc + ("statements", s))
+                        at = {
+                            st.get("id"): k
+                            for k, st in enumerate(raw["statements"])
+                            if isinstance(st, dict)
+                        }
+                        for st in question.statements:
+                            src.items.setdefault(st.id, loc + ("statements", at[st.id]))
             checked = _validate(
                 Block, {**block, "items": questions or [_PLACEHOLDER]}, ("blocks", b), src, errors
             )
+            if checked is None and questions:
+                # the block's own fields are wrong (reported); keep checking its questions
+                bid = block.get("id") if isinstance(block.get("id"), str) else f"block{b + 1}"
+                try:
+                    checked = Block(id=bid, items=questions)
+                except ValidationError:
+                    checked = Block(id=f"block{b + 1}", items=questions)
             if checked is not None and questions:
                 valid_blocks.append(checked)
                 src._objects[id(checked)] = ("blocks", b)
@@ -330,7 +263,7 @@ def read_questionnaire(
     errors: list[QuestionnaireError] = []
     src = Sources()
     try:
-        data, src.where = _compose(text, Path(path), (Path(path).resolve(),), errors)
+        data, src.where = compose_includes(text, Path(path), (Path(path).resolve(),), errors)
     except QuestionnaireError as exc:
         return None, src, [exc]
     q = _build(data, src, errors)

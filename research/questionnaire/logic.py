@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from .model import Condition, Item, Questionnaire
+import re
 
-__all__ = ["condition_codes", "condition_xpath", "describe_condition", "screen_outs"]
+from .model import Choice, Condition, Item, Questionnaire
+
+__all__ = [
+    "EXCLUSIVE_LABEL",
+    "condition_codes",
+    "condition_xpath",
+    "describe_condition",
+    "exclusive_options",
+    "screen_outs",
+]
+
+#: Option labels of a multiple-choice item that exclude every other answer.
+EXCLUSIVE_LABEL = re.compile(
+    r"^(none|none of (these|the above|them)|nothing|no(ne)?,? not applicable|"
+    r"(i )?(don't|do not) know|not sure|prefer not to (say|answer))\W*$",
+    re.IGNORECASE,
+)
 
 
 def _norm(text: str) -> str:
@@ -73,6 +89,18 @@ def describe_condition(q: Questionnaire, cond: Condition, item: Item) -> str:
     names = " or ".join(repr(labels[c]) for c in condition_codes(q, cond, item))
     verb = "includes" if item.type == "multi" else "is"
     return f"{item.id} {verb} {names}"
+
+
+def exclusive_options(q: Questionnaire, item: Item) -> list[Choice]:
+    """Options of a multiple-choice item that cannot be ticked with another one.
+
+    "None of these", "Don't know", "Prefer not to say" and the like (:data:`EXCLUSIVE_LABEL`):
+    the XLSForm gets a constraint, the Qualtrics setup notes say to make them exclusive.
+    Empty for every other item type.
+    """
+    if item.type != "multi":
+        return []
+    return [c for c in q.options(item) if EXCLUSIVE_LABEL.match(_norm(c.label).replace("’", "'"))]
 
 
 def screen_outs(q: Questionnaire) -> list[Item]:

@@ -127,13 +127,18 @@ class Scale(_Strict):
 
 
 class Construct(_Strict):
-    """An intended attitude or needs dimension, with the words a persona name uses."""
+    """An intended attitude or needs dimension, with the words a persona name uses.
+
+    ``source`` cites the validated scale the items adapt (author, year, journal), so reviewers
+    and the codebook can trace every dimension; empty for a dimension written for the study.
+    """
 
     id: str = Field(pattern=_ID)
     label: str
     description: str = ""
     adjective: str = ""
     noun: str = ""
+    source: str = ""
 
 
 class Condition(_Strict):

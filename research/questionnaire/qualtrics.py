@@ -26,6 +26,11 @@ intro, outro, block    ``[[Question:DB]]`` (descriptive text, no data)
 instructions
 =====================  =====================================================================
 
+A ``[[PageBreak]]`` follows every matrix, every screener and every question that later
+display logic in its block depends on (Qualtrics evaluates display logic when a page is
+submitted); each ``[[Block:...]]`` starts a new page anyway. Text is written on one line (HTML
+allowed), with any ``[[``/``]]`` in it split so that it is never read as a tag.
+
 Counting: the file has one ``[[Question:`` line per question, where a grid is one question and
 every other item is one, plus one ``[[Question:DB]]`` per text-only element (intro, outro,
 block instructions). Every data question has ``[[ID:<id>]]``, which Qualtrics uses as the
@@ -33,7 +38,8 @@ export tag, so exports carry the columns :func:`~research.questionnaire.platform
 lists for ``"qualtrics"``.
 
 The TXT format cannot express required answers, numeric ranges, display logic, screeners,
-question randomisation or recode values that do not start at 1. :func:`setup_notes` lists
+question randomisation, exclusive options ("None of these") or recode values that do not
+start at 1. :func:`setup_notes` lists
 those steps; :func:`write_qualtrics` saves them next to the TXT file.
 """
 
@@ -42,7 +48,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ReportError
-from .logic import describe_condition
+from .logic import describe_condition, exclusive_options
 from .model import Choice, Grid, Item, Questionnaire
 
 __all__ = ["to_qualtrics_txt", "setup_notes", "write_qualtrics"]
@@ -59,7 +65,8 @@ _TYPES = {
 
 
 def _text(text: str) -> str:
-    return " ".join(str(text).split())
+    # one line, and never a "[[" or "]]" that the importer would read as a tag
+    return " ".join(str(text).split()).replace("[[", "[ [").replace("]]", "] ]")
 
 
 def _options(options: list[Choice], simple: str, advanced: str, one: str) -> list[str]:
@@ -95,6 +102,28 @@ def _grid(q: Questionnaire, grid: Grid) -> list[str]:
     return lines + _options(scale.labels, "[[Answers]]", "[[AdvancedAnswers]]", "Answer")
 
 
+def _page_breaks(block) -> set[int]:
+    """Positions in `block` after which a new page starts.
+
+    After a matrix (one grid a page, as on a phone), after a screener (so skip logic can end
+    the survey before anything else is shown) and after a question that later display logic
+    in the same block depends on (Qualtrics evaluates display logic on page submit). Never
+    after the last question: the next block starts a new page anyway.
+    """
+    questions = block.questions
+    ids_at = {
+        i.id: k for k, x in enumerate(questions) for i in (x.items if isinstance(x, Grid) else [x])
+    }
+    out = set()
+    for k, x in enumerate(questions):
+        items = x.items if isinstance(x, Grid) else [x]
+        if isinstance(x, Grid) or any(i.screen_out is not None for i in items):
+            out.add(k)
+        if x.show_if is not None and x.show_if.item in ids_at and ids_at[x.show_if.item] < k:
+            out.add(ids_at[x.show_if.item])
+    return {k for k in out if k < len(questions) - 1}
+
+
 def to_qualtrics_txt(q: Questionnaire) -> str:
     """The Advanced Format TXT text of a questionnaire.
 
@@ -127,9 +156,12 @@ def to_qualtrics_txt(q: Questionnaire) -> str:
                 _text(block.instructions),
             ]
             out.append("")
-        for question in block.questions:
+        breaks = _page_breaks(block)
+        for k, question in enumerate(block.questions):
             lines = _grid(q, question) if isinstance(question, Grid) else _question(q, question)
             out += lines + [""]
+            if k in breaks:
+                out += ["[[PageBreak]]", ""]
     if q.outro.strip():
         out += ["[[Question:DB]]", f"[[ID:{fresh('outro')}]]", _text(q.outro), ""]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -165,6 +197,13 @@ def setup_notes(q: Questionnaire) -> list[str]:
                     notes.append(
                         f"{item.id}: Validation > Content type > Number, {' '.join([lo, hi]).strip()}."
                     )
+            alone = exclusive_options(q, items[0])
+            if alone:
+                names = ", ".join(repr(c.label) for c in alone)
+                notes.append(
+                    f"{question.id}: make {names} exclusive (choice options > Make answer "
+                    "exclusive)."
+                )
             options = q.options(items[0])
             if options and min(c.code for c in options) < 1 and not isinstance(question, Grid):
                 codes = ", ".join(str(c.code) for c in options)

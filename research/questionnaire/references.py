@@ -11,7 +11,7 @@ from .model import Condition, Grid, Item, Questionnaire
 if TYPE_CHECKING:
     from .loader import Sources
 
-__all__ = ["check_references"]
+__all__ = ["RESERVED_NAMES", "check_references"]
 
 
 def _condition(
@@ -103,8 +103,39 @@ def _duplicates(ids: list[tuple[str, tuple]], what: str, src: Sources) -> list:
     return out
 
 
+#: Names XLSForm tools reserve for themselves (pyxform adds a ``meta`` group to every form).
+RESERVED_NAMES = ("meta",)
+
+
+def _names(src: Sources) -> list[QuestionnaireError]:
+    """Block and question ids share one namespace in an XLSForm, and 'meta' is taken."""
+    out = []
+    items = {key: loc for key, loc in reversed(src.raw_item_ids)}
+    for key, loc in src.raw_block_ids:
+        if key in items:
+            path, line = src.locate(items[key] + ("id",))
+            here = src.locate(loc + ("id",))[0]
+            out.append(
+                src.error(
+                    f"block id {key!r} is also the id of the item at line {line}"
+                    + (f" of {path}" if path != here else "")
+                    + "; XLSForm needs every name to be unique, rename one",
+                    loc + ("id",),
+                )
+            )
+    for key, loc in [*src.raw_block_ids, *src.raw_item_ids]:
+        if key.lower() in RESERVED_NAMES:
+            out.append(
+                src.error(
+                    f"id {key!r} is reserved by XLSForm for form metadata; choose another",
+                    loc + ("id",),
+                )
+            )
+    return out
+
+
 def check_references(q: Questionnaire, src: Sources) -> list[QuestionnaireError]:
-    """Unique ids, known scales and constructs, attention checks, display logic, screeners.
+    """Unique ids (blocks and items share one namespace), known scales and constructs, attention checks, display logic, screeners.
 
     Parameters
     ----------
@@ -123,6 +154,7 @@ def check_references(q: Questionnaire, src: Sources) -> list[QuestionnaireError]
     constructs = {c.id for c in q.constructs}
     errors += _duplicates(src.raw_block_ids, "block", src)
     errors += _duplicates(src.raw_item_ids, "item", src)
+    errors += _names(src)
     order: dict[str, int] = {}
     position = 0
     for b, block in enumerate(q.blocks):
@@ -160,7 +192,11 @@ def check_references(q: Questionnaire, src: Sources) -> list[QuestionnaireError]
                 )
             items = question.items if isinstance(question, Grid) else [question]
             for k, item in enumerate(items):
-                iloc = qloc + ("statements", k) if isinstance(question, Grid) else qloc
+                iloc = qloc
+                if isinstance(question, Grid):
+                    # the statement's own place in the file (a salvaged grid may skip some)
+                    known = src.items.get(item.id, ())
+                    iloc = known if known[: len(qloc)] == qloc else qloc + ("statements", k)
                 if item.construct is not None and constructs and item.construct not in constructs:
                     key = "construct" if (iloc + ("construct",)) in src.where else None
                     errors.append(

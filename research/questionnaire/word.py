@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import ReportError
-from .logic import describe_condition
+from .logic import describe_condition, exclusive_options
 from .model import Choice, Grid, Item, Questionnaire
 
 __all__ = ["to_docx", "write_docx"]
@@ -22,7 +22,8 @@ _REVIEW_NOTE = (
     "For review. Questions are numbered in the order respondents see them; the id in brackets "
     "is the column name in the data. Numbers in the answer tables are the codes answers are "
     "stored as. (R) marks a reverse-keyed statement: agreement counts against its dimension. "
-    "Blocks marked 'shown in random order' are shuffled for each respondent."
+    "Blocks marked 'shown in random order' are shuffled for each respondent. (check) marks an "
+    "attention check, a statement with one right answer that flags careless respondents."
 )
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 
@@ -89,12 +90,24 @@ def _question(q: Questionnaire, doc, number: int, question: Item | Grid) -> None
         scale = q.all_scales()[question.scale].labels
         header = ["Statement"] + [f"{c.label} ({c.code})" for c in scale]
         rows = [
-            [f"{s.text}{' (R)' if s.reverse else ''}  [{s.id}]"] + [""] * len(scale)
+            [
+                f"{s.text}{' (R)' if s.reverse else ''}{' (check)' if s.attention_check else ''}"
+                f"  [{s.id}]"
+            ]
+            + [""] * len(scale)
             for s in question.statements
         ]
         _table(doc, header, rows)
         return
     hint = _answer_hint(question)
+    if hint and hint.lower().rstrip(".") in question.instructions.lower():
+        hint = ""  # the instructions already say it
+    alone = exclusive_options(q, question)
+    if alone:
+        names = " or ".join(repr(c.label) for c in alone)
+        hint = f"{hint} {names} cannot be combined with other answers.".strip()
+    if question.attention_check:
+        hint = (hint + f" Attention check: expected answer {question.attention_check!r}.").strip()
     if question.reverse:
         hint = (hint + " Reverse-keyed (R).").strip()
     if hint:
@@ -160,7 +173,27 @@ def to_docx(q: Questionnaire):
     if q.outro.strip():
         doc.add_heading("Closing text", level=2)
         doc.add_paragraph(" ".join(q.outro.split()))
+    _dimensions(q, doc)
     return doc
+
+
+def _dimensions(q: Questionnaire, doc) -> None:
+    """Appendix for reviewers: each intended dimension, its items and the scale it adapts."""
+    if not q.constructs:
+        return
+    doc.add_heading("Dimensions measured", level=1)
+    _small(
+        doc.add_paragraph(),
+        "The attitude and needs statements are written to measure these dimensions; (R) marks "
+        "a reverse-keyed statement. Sources are the validated scales the wording adapts.",
+        italic=True,
+    )
+    rows = []
+    for c in q.constructs:
+        members = [i for i in q.scale_items() if i.construct == c.id]
+        items = ", ".join(f"{i.id}{' (R)' if i.reverse else ''}" for i in members)
+        rows.append([c.label, c.description, items, c.source or "Written for this study"])
+    _table(doc, ["Dimension", "What it means", "Items", "Source"], rows)
 
 
 def write_docx(q: Questionnaire, path: str | Path) -> Path:

@@ -34,15 +34,25 @@ The workbook has the three standard sheets (https://xlsform.org):
     importer reverses their codes. Attention checks are ordinary ``select_one`` items.
     XLSForm tools ignore extra columns (pyxform accepts them without warnings).
 
+    A multiple choice with an option such as "None of these", "Don't know" or "Prefer not to
+    say" gets a ``constraint`` that stops it being ticked with another option. Text is written
+    as is, except that ``${`` becomes ``$ {``: XLSForm would read it as a field reference.
+
 ``choices``
     One list per scale (``list_name`` = scale id) and one per item with its own choices
     (``list_name`` = item id). A choice's ``name`` is its numeric code, so exported data are
     the codes the importer expects, and ``label`` is what respondents see.
 
 ``settings``
-    ``form_title``, ``form_id`` (questionnaire id with ``-`` replaced by ``_``), ``version``
-    and ``default_language`` (the questionnaire's language, which the untranslated ``label``
-    column is written in).
+    ``form_title``, ``form_id`` (questionnaire id with ``-`` replaced by ``_``), ``version``,
+    ``default_language`` (the questionnaire's language, which the untranslated ``label``
+    column is written in, as XLSForm names languages: ``English (en)``, so a translation added
+    later as ``label::French (fr)`` sits beside it) and ``style: pages`` (web forms show one
+    question, or one field-list group, per page, as on a phone).
+
+Names: block, grid and item ids share one namespace (``${name}`` must be unambiguous) and
+``meta`` is reserved; the loader rejects both, :func:`to_xlsform` checks again for questionnaires
+built in code.
 
 Randomised blocks: XLSForm's ``randomize=true`` parameter only shuffles the *choices* of a
 select or rank question; ODK cannot randomise the order of questions in a group, and pyxform
@@ -54,16 +64,14 @@ their order.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import QuestionnaireError, ReportError
-from .logic import condition_xpath
+from .logic import condition_xpath, exclusive_options
 from .model import SCALE_TYPES, Grid, Item, Questionnaire
+from .workbook import workbook_bytes
 
 __all__ = ["SURVEY_COLUMNS", "CHOICES_COLUMNS", "SETTINGS_COLUMNS", "to_xlsform", "write_xlsform"]
 
@@ -85,7 +93,7 @@ SURVEY_COLUMNS = (
 #: Columns of the ``choices`` sheet.
 CHOICES_COLUMNS = ("list_name", "name", "label")
 #: Columns of the ``settings`` sheet.
-SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language")
+SETTINGS_COLUMNS = ("form_title", "form_id", "version", "default_language", "style")
 
 _SELECT = {
     "likert": "select_one",
@@ -99,13 +107,45 @@ _RANDOMIZE_COMMENT = (
     "question order."
 )
 _SCREENED_OUT = "Thank you. Those are all the questions we have for you today."
-#: Timestamp written into every workbook so that the same questionnaire gives the same bytes.
-_FIXED_TIME = dt.datetime(2000, 1, 1)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: ISO 639-1 code -> language name, for ``default_language`` written as XLSForm asks:
+#: ``English (en)``, the same form translated columns use (``label::French (fr)``).
+_LANGUAGES = {
+    "ar": "Arabic",
+    "da": "Danish",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fi": "Finnish",
+    "fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nb": "Norwegian Bokmål",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "tr": "Turkish",
+    "zh": "Chinese",
+}
 
 
 def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _safe(text: str) -> str:
+    """Text as XLSForm shows it: ``${`` would be read as a reference to a field."""
+    return str(text).replace("${", "$ {")
+
+
+def _language(code: str) -> str:
+    code = code.strip()
+    name = _LANGUAGES.get(code.lower())
+    return f"{name} ({code.lower()})" if name else code
 
 
 def _numeric_row(item: Item) -> dict[str, str]:
@@ -155,13 +195,21 @@ def _and(*parts: str) -> str:
 
 
 def _item_row(q: Questionnaire, item: Item, lists: dict[str, str], relevant: str) -> dict:
-    row: dict[str, str] = {"name": item.id, "label": item.text}
+    row: dict[str, str] = {"name": item.id, "label": _safe(item.text)}
     if item.instructions:
-        row["hint"] = item.instructions
+        row["hint"] = _safe(item.instructions)
     if item.type in _SELECT:
         row["type"] = f"{_SELECT[item.type]} {lists[item.id]}"
         if item.type in SCALE_TYPES:
             row["appearance"] = "likert"
+        alone = exclusive_options(q, item)
+        if alone:
+            # "None of these" and the like cannot be ticked together with another option
+            row["constraint"] = " and ".join(
+                f"not(selected(., '{c.code}') and count-selected(.) > 1)" for c in alone
+            )
+            names = " or ".join(repr(c.label) for c in alone)
+            row["constraint_message"] = _safe(f"{names} cannot be combined with other answers.")
     elif item.type == "numeric":
         row.update(_numeric_row(item))
     else:
@@ -192,13 +240,15 @@ def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
         return name
 
     if q.intro.strip():
-        rows.append({"type": "note", "name": fresh("intro"), "label": " ".join(q.intro.split())})
+        rows.append(
+            {"type": "note", "name": fresh("intro"), "label": _safe(" ".join(q.intro.split()))}
+        )
     carried: list[str] = []  # "not screened out" conditions from earlier blocks
     for block in q.blocks:
         grid = all(isinstance(x, Item) and x.type in SCALE_TYPES for x in block.questions)
-        begin = {"type": "begin group", "name": block.id, "label": block.title}
+        begin = {"type": "begin group", "name": block.id, "label": _safe(block.title)}
         if block.instructions:
-            begin["hint"] = block.instructions
+            begin["hint"] = _safe(block.instructions)
         if grid:
             begin["appearance"] = "field-list"
         if block.randomize:
@@ -214,8 +264,8 @@ def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
                     {
                         "type": "begin group",
                         "name": question.id,
-                        "label": question.text,
-                        "hint": question.instructions,
+                        "label": _safe(question.text),
+                        "hint": _safe(question.instructions),
                         "appearance": "field-list",
                         "relevant": _and(*local, own),
                     }
@@ -230,7 +280,7 @@ def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
                     {
                         "type": "note",
                         "name": fresh(f"{question.id}_screened_out"),
-                        "label": question.screen_out.message or _SCREENED_OUT,
+                        "label": _safe(question.screen_out.message or _SCREENED_OUT),
                         "relevant": out,
                     }
                 )
@@ -242,7 +292,7 @@ def _survey(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
             {
                 "type": "note",
                 "name": fresh("outro"),
-                "label": " ".join(q.outro.split()),
+                "label": _safe(" ".join(q.outro.split())),
                 "relevant": _and(*carried),
             }
         )
@@ -264,7 +314,7 @@ def _choices(q: Questionnaire, lists: dict[str, str]) -> list[dict[str, str]]:
                 f"item {item.id!r}: scale {item.scale_id!r} is not defined"
             ) from None
         rows.extend(
-            {"list_name": list_name, "name": str(c.code), "label": c.label} for c in options
+            {"list_name": list_name, "name": str(c.code), "label": _safe(c.label)} for c in options
         )
     return rows
 
@@ -310,66 +360,29 @@ def to_xlsform(q: Questionnaire) -> dict[str, pd.DataFrame]:
     'thrift_shoppers'
     """
     seen: set[str] = set()
-    for block in q.blocks:
-        if block.id in seen:
+    names = [b.id for b in q.blocks] + [x.id for x in q.questions if isinstance(x, Grid)]
+    for name in names + [i.id for i in q.items]:
+        what = "block" if name in {b.id for b in q.blocks} else "item"
+        if name in seen:
             raise QuestionnaireError(
-                f"block id {block.id!r} is used twice; XLSForm group names must be unique"
+                f"{what} id {name!r} is used twice; XLSForm needs every name to be unique"
             )
-        seen.add(block.id)
+        if name.lower() == "meta":
+            raise QuestionnaireError(f"{what} id {name!r} is reserved by XLSForm for form metadata")
+        seen.add(name)
     lists = _list_names(q)
     settings = {
-        "form_title": q.title,
+        "form_title": _safe(q.title),
         "form_id": q.id.replace("-", "_"),
         "version": q.version,
-        "default_language": q.language,
+        "default_language": _language(q.language),
+        "style": "pages",
     }
     return {
         "survey": _frame(_survey(q, lists), SURVEY_COLUMNS),
         "choices": _frame(_choices(q, lists), CHOICES_COLUMNS),
         "settings": _frame([settings], SETTINGS_COLUMNS),
     }
-
-
-def _workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.append(list(frame.columns))
-        for cell in ws[1]:
-            cell.font = bold
-        for values in frame.itertuples(index=False):
-            ws.append([None if v in ("", None) else str(v) for v in values])
-        ws.freeze_panes = "A2"
-        for i, col in enumerate(frame.columns, start=1):
-            longest = max([len(str(col))] + [len(str(v)) for v in frame[col]])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 8), 60)
-    wb.properties.creator = "research"
-    wb.properties.created = _FIXED_TIME
-    wb.properties.modified = _FIXED_TIME
-
-    # openpyxl's save() stamps "modified" with the current time and the zip entries with the
-    # local time; write through ExcelWriter and re-pack with fixed entry times instead.
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(raw) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def write_xlsform(q: Questionnaire, path: str | Path) -> Path:
@@ -400,7 +413,7 @@ def write_xlsform(q: Questionnaire, path: str | Path) -> Path:
     entry times are fixed, so the same questionnaire always gives byte-identical files.
     """
     path = Path(path)
-    data = _workbook_bytes(to_xlsform(q))
+    data = workbook_bytes(to_xlsform(q))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
