@@ -87,6 +87,27 @@ def test_excel_formulas_agree_with_predict_for_every_demo_respondent(
     assert_allclose(first_score, scores[1].to_numpy(), rtol=1e-12, atol=1e-10)
 
 
+def test_sheet_shows_accuracy_per_number_of_questions_and_recall(demo_tool, demo_segments):
+    book = openpyxl.Workbook()
+    ws = add_typing_tool_sheet(book, demo_tool, segment_names={1: "Alpha"})
+    rows = list(ws.iter_rows(values_only=True))
+    firsts = [r[:5] for r in rows]
+    head = firsts.index(("Questions", "Question added", "CV accuracy", "CV SD", "Kept"))
+    path = demo_tool.accuracy
+    table = [r[:5] for r in rows[head + 1 : head + 1 + len(path)]]
+    assert [r[1] for r in table] == path["question"].tolist()
+    assert_allclose([r[2] for r in table], path["cv_accuracy"])
+    assert [r[4] == "yes" for r in table] == path["selected"].tolist()
+    recall = [r[:3] for r in rows].index(("Segment", "Name", "CV recall"))
+    got = {r[0]: r[2] for r in rows[recall + 1 : recall + 5]}
+    assert got == pytest.approx(demo_tool.cv_recall.to_dict())
+    assert rows[recall + 1][1] == "Alpha" and rows[recall + 2][1] == "Segment 2"
+    # Recall weighted by segment size is the pooled cross-validated accuracy (cv_accuracy is
+    # the mean over folds of slightly unequal size, hence the tolerance).
+    sizes = demo_segments.value_counts(normalize=True)
+    assert (demo_tool.cv_recall * sizes).sum() == pytest.approx(demo_tool.cv_accuracy, abs=1e-3)
+
+
 def test_lda_tool_and_binary_segments():
     sim = simulate_segments(600, n_items=8, n_classes=2, random_state=3)
     tool = build_typing_tool(sim.data, sim.truth, method="lda", max_questions=3)

@@ -150,11 +150,45 @@ def add_typing_tool_sheet(
     for r in (seg_row, seg_row + 1):
         ws.cell(row=r, column=3).fill = _RESULT
         ws.cell(row=r, column=3).font = _BOLD
+    _accuracy_table(ws, tool, seg_row + 3, names)
     for col, width in zip("ABCDE", (14, 48, 10, 18, 14), strict=True):
         ws.column_dimensions[col].width = width
-    ws["B6"].alignment = Alignment(wrap_text=True)
+    for row in range(_FIRST, last + 1):
+        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = f"A{_FIRST}"
     return ws
+
+
+def _accuracy_table(ws, tool: TypingTool, top: int, names: Mapping[int, str]) -> None:
+    """How accuracy grew with each question added, and how well each segment is recovered."""
+    ws.cell(row=top, column=1, value="How many questions").font = _BOLD
+    header = ["Questions", "Question added", "CV accuracy", "CV SD", "Kept"]
+    for col, text in enumerate(header, start=1):
+        ws.cell(row=top + 1, column=col, value=text).font = _BOLD
+    for i, rec in enumerate(tool.accuracy.to_dict("records")):
+        row = top + 2 + i
+        values = [
+            int(rec["n_questions"]),
+            str(rec["question"]),
+            float(rec["cv_accuracy"]),
+            float(rec["cv_sd"]),
+            "yes" if rec["selected"] else "",
+        ]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=row, column=col, value=value)
+        for col in (3, 4):
+            ws.cell(row=row, column=col).number_format = "0.0%"
+    if tool.cv_recall is None:
+        return
+    top += len(tool.accuracy) + 3
+    ws.cell(row=top, column=1, value="Members put back in their segment").font = _BOLD
+    for col, text in enumerate(["Segment", "Name", "CV recall"], start=1):
+        ws.cell(row=top + 1, column=col, value=text).font = _BOLD
+    for i, (seg, recall) in enumerate(tool.cv_recall.items()):
+        row = top + 2 + i
+        ws.cell(row=row, column=1, value=int(seg))
+        ws.cell(row=row, column=2, value=names.get(int(seg), f"Segment {seg}"))
+        ws.cell(row=row, column=3, value=float(recall)).number_format = "0.0%"
 
 
 def _num(value: float) -> object:
