@@ -175,3 +175,24 @@ def test_infer_from_spss_labels_and_export_values(tmp_path, data_dir):
     grid = [i for i in g.items if i.type == "likert"]
     assert len(grid) == 3 and all(i.scale == "agree5" for i in grid)
     assert "Email address" not in google.read_text()  # personal columns are left out
+
+
+def test_import_a_zip_download_and_name_a_bad_file(tmp_path, data_dir):
+    import zipfile
+
+    archive = tmp_path / "StarWars.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(data_dir / "surveymonkey/StarWars.csv", "StarWars.csv")
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["import", str(archive), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Detected surveymonkey (2-row, cp1252)" in result.output
+    assert "file 'StarWars.csv' in the ZIP archive" in result.output
+    quality = json.loads((out / "quality.json").read_text())
+    counts = quality["respondents"]
+    assert counts["read"] == 1186 and counts["kept"] + counts["excluded"] == 1186
+    old_excel = tmp_path / "export.xls"
+    old_excel.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    result = runner.invoke(app, ["import", str(old_excel), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "export.xls: is an Excel 97-2003 .xls workbook" in result.stderr

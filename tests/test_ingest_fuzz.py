@@ -6,9 +6,13 @@ a ResearchError that names the file; any other exception is a bug.
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,6 +42,38 @@ SEEDS = {
 THRIFT = Path(__file__).parents[1] / "research/datasets/thrift"
 DEMO = b"".join((THRIFT / "qualtrics_export.csv").read_bytes().splitlines(True)[:40])
 SEEDS["demo.csv"] = DEMO
+
+
+def _variants(demo: bytes) -> dict[str, bytes]:
+    """The same 37 respondents as a Qualtrics Excel download, a UTF-16 TSV, a ZIP download,
+    and a Stata file: binary containers the mutations must also not crash."""
+    import pyreadstat
+    from openpyxl import Workbook
+
+    rows = list(csv.reader(io.StringIO(demo.decode("utf-8-sig"), newline="")))
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    xlsx = io.BytesIO()
+    wb.save(xlsx)
+    tsv = io.StringIO()
+    csv.writer(tsv, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Second Stitch.csv", demo)
+    with tempfile.TemporaryDirectory() as tmp:
+        frame = pd.DataFrame({"caseid": [1, 2, 3], "agree": [1.0, 2.0, None]})
+        pyreadstat.write_dta(frame, f"{tmp}/s.dta", variable_value_labels={"agree": {1: "Y"}})
+        dta = Path(f"{tmp}/s.dta").read_bytes()
+    return {
+        "qualtrics.xlsx": xlsx.getvalue(),
+        "qualtrics.tsv": tsv.getvalue().encode("utf-16"),
+        "download.zip": archive.getvalue(),
+        "stata.dta": dta,
+    }
+
+
+SEEDS.update(_variants(DEMO))
 Q = load_questionnaire(THRIFT / "questionnaire.yaml")
 
 
@@ -91,7 +127,8 @@ def _outcome(path: Path, questionnaire) -> None:
         survey = import_responses(path, questionnaire, lenient=True)
     except ResearchError as exc:
         assert str(exc), "a ResearchError must say what is wrong"
-        assert exc.path is not None and Path(exc.path).name == path.name
+        # The file, or for a ZIP download "archive.zip!member.csv", is named.
+        assert exc.path is not None and Path(exc.path.split("!")[0]).name == path.name
         return
     assert survey.n_kept + survey.n_excluded == survey.n_read
     assert survey.responses.index.is_unique

@@ -70,6 +70,29 @@ def test_each_rule_maps_and_says_how():
     assert m.loc["Q9", "how"] == "unmapped"
 
 
+def test_qualtrics_column_kinds_are_told_apart():
+    """Text boxes map by their question; typed "other" text, timers, display order, loops and
+    embedded data are reported, each saying what it is."""
+    cols = _cols(
+        [
+            ("Q12", "Spend", "QID12_TEXT"),  # a text-entry question: maps by its text
+            ("Q3_4_TEXT", "Where do you hear about us? - Other - Text", "QID3_4_TEXT"),
+            ("Q8_Page Submit", "Timing - Page Submit", "QID8_PAGE_SUBMIT"),
+            ("FL_6_DO", "Block randomizer - Display Order", "FL_6_DO"),
+            ("2_Q13", "Spend", "2_QID13"),
+            ("segment", "segment", "segment"),
+        ]
+    )
+    m = map_columns(cols, Q).set_index("column")
+    assert m.loc["Q12", ["item", "how"]].tolist() == ["QID7", "text"]
+    assert m.loc["Q3_4_TEXT", "how"] == "unmapped"
+    assert "Other, please specify" in m.loc["Q3_4_TEXT", "detail"]
+    assert m.loc["Q8_Page Submit", "how"] == m.loc["FL_6_DO", "how"] == "metadata"
+    assert m.loc["2_Q13", "how"] == "unmapped"
+    assert m.loc["2_Q13", "detail"].startswith("loop & merge iteration 2 of item QID7")
+    assert m.loc["segment", ["how", "detail"]].tolist() == ["metadata", "ImportId segment"]
+
+
 def test_html_and_whitespace_in_question_text():
     m = map_columns(_cols([("x", "What is your   age?")]), Q)
     assert m.loc[0, "item"] == "age" and m.loc[0, "how"] == "text"

@@ -57,7 +57,7 @@ def test_each_rule_catches_its_fault():
     codes.loc[5, ITEMS[:6]] = np.nan  # 6 of 8 (+ attn) missing
     _, ex = _reasons(codes, para, ids)
     assert list(ex["respondent_id"]) == ["R0", "R0", "R2", "R3", "R4", "R5"]
-    assert list(ex["reason"]) == list(RULE_ORDER[:6])
+    assert list(ex["reason"]) == list(RULE_ORDER[1:7])
     assert ex.loc[0, "detail"] == "progress 40.0%"
     assert ex.loc[2, "detail"] == "100 s < 40% of median 600 s"
     assert "same answer to all 8 statements of block 'grid'" in ex.loc[3, "detail"]
@@ -130,3 +130,14 @@ def test_rules_from_the_study_file():
     with pytest.raises(StudyConfigError, match="must be a number, true/false or null"):
         QualityRules.from_dict({"speeder_fraction": "fast"}, path="study.yaml")
     assert QualityRules().to_dict()["duplicate_min_items"] == 20
+
+
+def test_qualtrics_previews_tests_and_spam():
+    codes, para, ids = _data()
+    para["status"] = np.array([None] * 12, dtype=object)
+    para.loc[6, "status"] = "Survey Preview"
+    para.loc[7, "status"] = "Spam"
+    reasons, ex = _reasons(codes, para, ids)
+    assert reasons == {"R6": "test_response", "R7": "test_response"}
+    assert ex.loc[0, "detail"] == "Qualtrics status Survey Preview"
+    assert _reasons(codes, para, ids, QualityRules(test_response=False))[0] == {}

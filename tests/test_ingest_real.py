@@ -99,6 +99,7 @@ def test_spss_sample_decodes_as_published(data_dir):
 
 
 def test_qualtrics_spss_fragment_decodes_finished_through_labels(data_dir):
+    assert detect_format(data_dir / "spss/test_width.sav").format == "spss"
     data, meta = read_spss(data_dir / "spss/test_width.sav")
     ids, col = respondent_ids(data, meta)
     para = paradata(data, meta, ids)
@@ -118,6 +119,36 @@ def test_qsf_questionnaire_maps_both_layouts(data_dir, stem):
         survey = import_responses(data_dir / QT / f"{stem}{suffix}.csv", q, lenient=True)
         _check(survey, 5)
         assert survey.n_set_missing == 0
+        report = survey.mapping_report()
+        # Insights exports map every drafted item (by name, ImportId or export tag); legacy
+        # exports lose only the side-by-side parts whose statements carry export tags, which
+        # the legacy exporter writes as "tag: answer tag" columns.
+        missing = report["items_without_column"]
+        if suffix:
+            assert missing == []
+        else:
+            assert all(i.startswith(("Q40_", "Q49_")) for i in missing)
+        # What is left unmapped is the Q50 side-by-side question the draft notes it skipped.
+        left = survey.mapping[survey.mapping["how"] == "unmapped"]
+        for col, detail in zip(left["column"], left["detail"], strict=True):
+            assert "Q50" in col or ": " in col or "Other, please specify" in detail
+
+
+def test_qsf_draft_skips_trash_and_reads_side_by_side(data_dir):
+    q, _, notes = infer_questionnaire(data_dir / QT / "Sample_Survey.qsf")
+    ids = {i.id for i in q.items}
+    assert not ids & {"Q6", "Q7", "Q8_1", "Q10_1", "Q32"}  # questions in the Trash block
+    assert {"Q4_1_1", "Q4_2_3", "Q11_1_2_1_TEXT", "Q11_2_3", "Q49_1_peeling_92"} <= ids
+    assert [c.label for c in q.options(q.item("Q4_1_1"))] == ["Unwilling", "Neutral", "Willing"]
+    assert [c.code for c in q.options(q.item("Q49_1_peeling_92"))] == [242, 35423, 34]
+    assert q.item("Q4_2_1").type == "single"  # the dropdown part
+    assert q.item("Q11_2_1").type == "multi"
+    assert all("Q50" in n for n in notes)
+    survey = import_responses(data_dir / QT / "Sample_Survey_Insights.csv", q)
+    m = survey.mapping.set_index("column")
+    assert m.loc["Q4#1_2", ["item", "how"]].tolist() == ["Q4_1_2", "name"]
+    assert m.loc["Q11#2_3_4", ["item", "option"]].tolist() == ["Q11_2_3", 4]
+    assert m.loc["Q44_Q44_1_1", ["item", "option", "how"]].tolist() == ["Q44_1", 1, "name"]
 
 
 def test_legacy_duplicate_export_tags_map_by_text(data_dir):
@@ -133,3 +164,16 @@ def test_legacy_duplicate_export_tags_map_by_text(data_dir):
     assert survey.mapping_report()["items_without_column"] == []
     # Recode values 10..13 are the platform's codes and are kept.
     assert set(survey.responses["Q5_question_one"].dropna()) <= {10, 11, 12, 13}
+
+
+def test_qualtrics_test_responses_are_excluded_by_status(data_dir):
+    """QualtricsTools' samples are "Generate test responses" output (Status 2 = Survey Test);
+    the qualtRics samples are real responses (Status 0)."""
+    survey = import_responses(data_dir / QT / "Sample_Survey.csv")
+    assert survey.quality_summary().set_index("reason")["respondents"].to_dict() == {
+        "read": 5,
+        "test_response": 5,
+        "kept": 0,
+    }
+    assert survey.exclusions["detail"].iloc[0] == "Qualtrics status Survey Test"
+    assert import_responses(data_dir / "qualtrics/sample.csv").n_kept == 1

@@ -128,3 +128,24 @@ def test_text_items_and_recode_item_wrapper():
     assert out.text["note"].tolist() == ["hello", ""]
     coded = recode_item(pd.Series(["Often"], index=["R9"]), Q.item("freq"), Q)
     assert coded.loc["R9", "freq"] == 3
+
+
+def test_ranking_in_one_cell_becomes_a_rank_per_option():
+    """XLSForm ``rank``: the options' codes (or labels) in rank order, joined by spaces."""
+    q = parse_questionnaire(
+        "id: r\ntitle: R\nblocks:\n  - id: b\n    items:\n"
+        "      - {id: pick, type: ranking, text: Order these, choices: [Price, Fit, Style]}\n"
+    )
+    data = pd.DataFrame({"pick": ["3 1 2", "", "2", "1 4", "2 2"]}, dtype=object)
+    out = recode_columns(data, _mapping([("pick", "pick", None)]), q, separator=" ", lenient=True)
+    got = out.codes[["pick_1", "pick_2", "pick_3"]].to_numpy()
+    np.testing.assert_array_equal(
+        got,
+        [[2, 3, 1], [np.nan] * 3, [np.nan, 1, np.nan], [np.nan] * 3, [np.nan] * 3],
+    )
+    assert out.problems["problem"].tolist() == [
+        "has an option not in the choice list: '4'",
+        "repeats an option",
+    ]
+    with pytest.raises(RecodeError, match=r"answer '1 4' to item 'pick' has an option not in"):
+        recode_columns(data, _mapping([("pick", "pick", None)]), q, separator=" ")

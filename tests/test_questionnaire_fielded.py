@@ -188,20 +188,7 @@ def _write_kobo(q, path: Path, rng: random.Random) -> None:
     wb.save(path)
 
 
-_RANK_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="ingest does not yet decode an XLSForm rank answer (one column of space-joined "
-    "codes in rank order, as platforms.export_columns documents) into <item>_<code> ranks",
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=_RANK_GAP) if any(i.type == "ranking" for i in QS[n].items) else n
-        for n in sorted(QS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(QS))
 def test_a_kobo_export_of_our_xlsform_imports_completely(name, tmp_path):
     q = QS[name]
     path = tmp_path / "kobo.xlsx"

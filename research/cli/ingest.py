@@ -44,7 +44,8 @@ def import_(
         Path,
         typer.Argument(
             help="The survey export: Qualtrics, SurveyMonkey, Google Forms, KoboToolbox/ODK "
-            "(CSV/XLSX), SPSS .sav/.zsav, or any CSV/XLSX."
+            "(CSV/TSV/XLSX), SPSS .sav/.zsav/.por, Stata .dta, any CSV/XLSX, or a ZIP "
+            "download holding one of them."
         ),
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the cleaned data.")],
@@ -60,7 +61,8 @@ def import_(
         str | None,
         typer.Option(
             "--format",
-            help="Skip detection: qualtrics, surveymonkey, google_forms, kobo, spss, generic.",
+            help="Skip detection: qualtrics, surveymonkey, google_forms, kobo, spss, stata, "
+            "generic.",
         ),
     ] = None,
     mapping: Annotated[
@@ -126,10 +128,18 @@ def import_(
         markup=False,
     )
     out.print(
-        f"Read {survey.n_read:,} respondents: kept {survey.n_kept:,}, excluded "
-        f"{survey.n_excluded:,}"
+        f"Read {survey.n_read:,} respondent{'s' if survey.n_read != 1 else ''}: kept "
+        f"{survey.n_kept:,}, excluded {survey.n_excluded:,}"
         + (f" ({', '.join(f'{r} {n}' for r, n in reasons.items())})" if len(reasons) else "")
     )
+    if survey.n_read and not survey.n_kept:
+        first = str(reasons.index[0])
+        out.print(
+            "Every respondent was excluded: if that is not right, switch the rule off or tune it "
+            f"in the study file's quality section (e.g. 'quality: {{{first}: ...}}') and pass "
+            "it with --config",
+            markup=False,
+        )
     out.print(
         f"Mapped {report['mapped']} of {report['columns']} columns; unmapped "
         f"{len(report['unmapped'])}, ambiguous {len(report['ambiguous'])}; items without a "

@@ -13,7 +13,7 @@ from .personal import find_personal_columns
 from .quality import QualityRules, flag_respondents, longstring
 from .qualtrics import read_qualtrics
 from .recode import recode_columns, recode_item, reverse_key
-from .spss import read_spss, write_spss
+from .spss import read_spss, read_stata, write_spss
 from .survey import SurveyData
 from .surveymonkey import read_surveymonkey
 from .weights import WeightSpec, rake, weight_report
@@ -43,6 +43,7 @@ __all__ = [
     "read_mapping_file",
     "read_qualtrics",
     "read_spss",
+    "read_stata",
     "read_surveymonkey",
     "read_table",
     "recode_columns",

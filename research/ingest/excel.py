@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from .textio import decode_bytes, dedupe, peek_records, read_bytes, read_delimited
+from .delimited import load_text, peek_records, read_delimited
+from .textio import dedupe, read_bytes
 
 __all__ = ["is_xlsx", "read_xlsx_rows", "read_single_header", "rows_to_frame"]
 
@@ -46,7 +47,7 @@ def read_xlsx_rows(path: str | Path, *, max_rows: int | None = None) -> list[lis
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    read_bytes(path)  # existence and folder checks with the usual messages
+    read_bytes(path, 8)  # existence and folder checks with the usual messages
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
@@ -115,18 +116,18 @@ def read_single_header(
         Header cells (stripped), the body as text, reader notes, the encoding used and the
         delimiter (``None`` for XLSX).
     """
-    raw = read_bytes(path)
-    if raw[:4] == b"PK\x03\x04":
+    if read_bytes(path, 8)[:4] == b"PK\x03\x04":
         rows = read_xlsx_rows(path)
         if not rows:
             raise InputFileError("the workbook is empty", path=path)
         header = [c.strip() for c in rows[0]]
         data, notes = rows_to_frame(rows[1:], header, path=path, first_line=2)
         return header, data, notes, "binary (xlsx)", None
-    utf8, encoding, _ = decode_bytes(raw, path)
-    peek, delimiter = peek_records(utf8, 1)
+    text = load_text(path)
+    peek, delimiter = peek_records(text.buf, 1)
     if not peek:
         raise InputFileError("the file is empty", path=path)
-    head_rows, data, delimiter, notes = read_delimited(utf8, 1, path=path, delimiter=delimiter)
+    head_rows, data, delimiter, notes = read_delimited(text, 1, path=path, delimiter=delimiter)
+    encoding = text.encoding
     header = [c.strip().lstrip("\ufeff") for c in head_rows[0]]
     return header, data, notes, encoding, delimiter

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import MappingError
+from ..errors import InputFileError, MappingError
 from ..questionnaire import Questionnaire
 from .detect import read_export
 from .generic import read_mapping_file
@@ -17,7 +17,7 @@ from .paradata import paradata as read_paradata
 from .paradata import respondent_ids
 from .personal import find_personal_columns
 from .quality import QualityRules, evaluate_rules
-from .recode import recode_columns, reverse_key
+from .recode import recode_columns, reverse_key, to_number
 from .survey import SurveyData
 from .weights import WeightSpec, rake, weight_report
 
@@ -41,8 +41,9 @@ def import_responses(
     Parameters
     ----------
     path : str or Path
-        The export: Qualtrics, SurveyMonkey, Google Forms, KoboToolbox/ODK, SPSS or a plain
-        CSV/XLSX (the format is detected; see :func:`research.ingest.detect_format`).
+        The export: Qualtrics, SurveyMonkey, Google Forms, KoboToolbox/ODK, SPSS, Stata or a
+        plain CSV/XLSX, or a ZIP download holding one (the format is detected; see
+        :func:`research.ingest.detect_format`).
     questionnaire : Questionnaire, optional
         The questionnaire fielded; its scales recode the answers. Without it, one is drafted
         from the export (every answer column kept, value labels decoded where the export
@@ -56,7 +57,7 @@ def import_responses(
         Raise :class:`MappingError` when a questionnaire item has no column.
     format : str, optional
         Skip detection and use this reader (``qualtrics``, ``surveymonkey``, ``google_forms``,
-        ``kobo``, ``spss``, ``generic``).
+        ``kobo``, ``spss``, ``stata``, ``generic``).
     mapping_file : str or Path, optional
         CSV/XLSX/YAML saying which column (or ImportId) holds which item.
     weights : WeightSpec or dict, optional
@@ -81,9 +82,18 @@ def import_responses(
     spath = str(path)
     data, meta, detection = read_export(path, format=format)
     notes = list(meta.notes)
+    ids, id_column = respondent_ids(data, meta)
     if questionnaire is None:
+        if len(data) == 0:
+            raise InputFileError(
+                "has no data rows (only the header rows): there are no answers to draft a "
+                "questionnaire from",
+                path=spath,
+            )
         personal = find_personal_columns(data, meta.columns)
-        draft, mapping = infer_from_export(data, meta, skip=set(personal["column"]))
+        draft, mapping = infer_from_export(
+            data, meta, skip=set(personal["column"]), id_column=id_column
+        )
         q = build_questionnaire(draft, source=spath, via_yaml=False)
         notes.append("no questionnaire given: one was drafted from the export")
     else:
@@ -113,7 +123,6 @@ def import_responses(
     blank = _blank_columns(data, mapping)
     mapping.loc[mapping["column"].isin(blank) & (mapping["how"] == "unmapped"), "how"] = "empty"
 
-    ids, _ = respondent_ids(data, meta)
     para = read_paradata(data, meta, ids)
     recoded = recode_columns(
         data,
@@ -125,6 +134,7 @@ def import_responses(
         lenient=lenient,
         path=spath,
         row_ids=ids,
+        decimal_comma=meta.delimiter == ";",
     )
     raw = recoded.codes
     exclusions, excluded = evaluate_rules(raw, para, q, rules, ids)
@@ -137,7 +147,11 @@ def import_responses(
             responses[item.id] = reverse_key(responses[item.id], item, q)
     text = recoded.text.loc[keep].set_axis(index)
     kept_personal = data.loc[keep, list(personal_cols)].set_axis(index) if keep_personal else None
-    w, wreport = _weights(weights, data.loc[keep].set_axis(index), responses, q)
+    w, wreport = None, None
+    if weights is not None:  # only then is the export itself needed again, for kept rows
+        w, wreport = _weights(
+            weights, data.loc[keep].set_axis(index), responses, q, meta.delimiter == ";"
+        )
     problems = recoded.problems.copy()
     problems.insert(0, "respondent_id", ids.to_numpy()[problems["row"].to_numpy(dtype=int)])
     problems = problems.drop(columns="row")
@@ -182,7 +196,7 @@ def _blank_columns(data: pd.DataFrame, mapping: pd.DataFrame) -> set[str]:
     return out
 
 
-def _weights(spec, kept: pd.DataFrame, responses: pd.DataFrame, q: Questionnaire):
+def _weights(spec, kept: pd.DataFrame, responses: pd.DataFrame, q: Questionnaire, comma=False):
     """Weights of kept respondents from a column or by raking, with their report."""
     from ..errors import DataError
 
@@ -201,7 +215,8 @@ def _weights(spec, kept: pd.DataFrame, responses: pd.DataFrame, q: Questionnaire
                 f"{suggest(spec.column, kept.columns)}",
                 column=spec.column,
             )
-        w = pd.to_numeric(kept[spec.column], errors="coerce")
+        num, _ = to_number(kept[spec.column], decimal_comma=comma)
+        w = pd.Series(num, index=kept.index)
         bad = w.isna() | (w < 0)
         if bad.any():
             raise DataError(

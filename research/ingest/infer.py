@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import InputFileError, QuestionnaireError
 from ..questionnaire import LIBRARY_SCALES, Questionnaire, parse_questionnaire
-from .mapping import MAPPING_COLUMNS, METADATA_COLUMNS, sanitise_id
+from .mapping import MAPPING_COLUMNS, METADATA_COLUMNS, is_question_id, is_timing, sanitise_id
 from .meta import ExportMeta
 
 __all__ = ["build_questionnaire", "infer_from_export", "infer_questionnaire", "questionnaire_yaml"]
@@ -147,7 +147,11 @@ def _spread_group(data: pd.DataFrame, cols: list[str], meta_rows: dict) -> bool:
 
 
 def infer_from_export(
-    data: pd.DataFrame, meta: ExportMeta, *, skip: set[str] | None = None
+    data: pd.DataFrame,
+    meta: ExportMeta,
+    *,
+    skip: set[str] | None = None,
+    id_column: str | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """A questionnaire (YAML-ready dict) for an export, and how its columns map to it.
 
@@ -157,6 +161,8 @@ def infer_from_export(
         A reader's output.
     skip : set of str, optional
         Columns to leave out (personal data).
+    id_column : str, optional
+        The respondent id column: metadata, not an item.
 
     Returns
     -------
@@ -211,7 +217,12 @@ def infer_from_export(
             continue
         imp = r.get("import_id") or ""
         qtext = r.get("question_text") or ""
-        if {col, name, qtext} & METADATA_COLUMNS or (imp and not imp.startswith("QID")):
+        if (
+            col == id_column
+            or {col, name, qtext} & METADATA_COLUMNS
+            or (imp and not is_question_id(imp))
+            or is_timing(name, imp)
+        ):
             mapping.append([col, None, None, "metadata", ""])
             i += 1
             continue
@@ -257,8 +268,11 @@ def infer_from_export(
                 mapping.append([col, iid, None, "id", "drafted"])
         i += len(group)
     if not main and not blocks:
+        found = ", ".join(f"{c} ({h})" for c, _, _, h, _ in mapping[:8]) or "none"
         raise InputFileError(
-            "no column of the export holds answers to draft items from", path=meta.path
+            f"no column of the export holds answers to draft items from; its columns are "
+            f"metadata, personal or empty: {found}",
+            path=meta.path,
         )
     stem = sanitise_id(Path(meta.path).stem) or "survey"
     out_blocks = (
@@ -334,11 +348,13 @@ def infer_questionnaire(
             raise InputFileError("the survey definition has no questions to draft", path=source)
     else:
         from .detect import read_export
+        from .paradata import respondent_ids
         from .personal import find_personal_columns
 
         data, meta, _ = read_export(source, format=format)
         personal = set(find_personal_columns(data, meta.columns)["column"])
-        draft, mapping = infer_from_export(data, meta, skip=personal)
+        _, id_column = respondent_ids(data, meta)
+        draft, mapping = infer_from_export(data, meta, skip=personal, id_column=id_column)
         notes = [f"{c}: personal data, left out" for c in sorted(personal)]
     text = questionnaire_yaml(draft, source=str(source))
     return build_questionnaire(draft, source=str(source)), text, notes

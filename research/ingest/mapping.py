@@ -12,19 +12,30 @@ statements and ``question - option`` for spread multi-select columns).
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
 
 from ..errors import MappingError, QuestionnaireError, suggest
 from ..questionnaire import Questionnaire
+from .names import (
+    METADATA_COLUMNS,
+    PERSONAL_COLUMNS,
+    QUALTRICS_METADATA,
+    is_question_id,
+    is_timing,
+    normalise_text,
+    sanitise_id,
+    strip_html,
+)
 
 __all__ = [
     "MAPPING_COLUMNS",
     "METADATA_COLUMNS",
     "PERSONAL_COLUMNS",
     "QUALTRICS_METADATA",
+    "is_question_id",
+    "is_timing",
     "map_columns",
     "mapping_report",
     "normalise_text",
@@ -32,54 +43,14 @@ __all__ = [
     "strip_html",
 ]
 
-#: Columns Qualtrics adds to every export; never mapped to items.
-QUALTRICS_METADATA = {
-    "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)",
-    "Finished", "RecordedDate", "ResponseId", "ResponseID", "ResponseSet", "Name",
-    "EmailAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail",
-    "ExternalReference", "ExternalDataReference", "LocationLatitude", "LocationLongitude",
-    "LocationAccuracy", "DistributionChannel", "UserLanguage", "Q_RecaptchaScore",
-    "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore", "Q_RelevantIDFraudScore",
-    "Q_RelevantIDLastStartDate", "Q_TotalDuration", "Q_BallotBoxStuffing",
-}  # fmt: skip
-#: Personal data among the platforms' metadata: read only to be dropped.
-PERSONAL_COLUMNS = {
-    "IPAddress", "RecipientLastName", "RecipientFirstName", "RecipientEmail", "EmailAddress",
-    "Name", "LocationLatitude", "LocationLongitude", "LocationAccuracy",
-}  # fmt: skip
-#: Every platform's metadata names (Qualtrics, SurveyMonkey, Google Forms, Kobo/ODK).
-METADATA_COLUMNS = QUALTRICS_METADATA | {
-    "RespondentID", "Respondent ID", "CollectorID", "Collector ID", "Start Date", "End Date",
-    "IP Address", "Email Address", "Email address", "First Name", "Last Name", "Custom Data",
-    "Custom Data 1", "Timestamp", "Score", "Total score", "start", "end", "today", "deviceid",
-    "instanceID", "instanceName", "_id", "_uuid", "_submission_time", "_validation_status",
-    "_notes", "_status", "_submitted_by", "__version__", "_version_", "_tags", "_index",
-    "SubmissionDate", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
-    "AttachmentsExpected", "ReviewState", "DeviceID", "Edits", "FormVersion", "respondent_id",
-}  # fmt: skip
 #: Columns of the mapping table.
 MAPPING_COLUMNS = ["column", "item", "option", "how", "detail"]
 _RANK = {"file": 0, "id": 1, "import_id": 2, "name": 3, "text": 4}
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"<\s*(?:br|/?p|/?div|/?li|/?tr|/?td|/?h\d)\b[^>]*>", re.IGNORECASE)
-_NON_ID = re.compile(r"[^A-Za-z0-9_]+")
 _PLATFORM = {"qualtrics": "qualtrics", "kobo": "xlsform"}
-
-
-def strip_html(text: object) -> str:
-    """Text without HTML tags (line-breaking tags become spaces) and with entities decoded."""
-    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", str(text))))
-
-
-def normalise_text(text: str) -> str:
-    """Question text with HTML stripped, entities decoded, whitespace folded, lower case."""
-    return " ".join(strip_html(text).split()).lower()
-
-
-def sanitise_id(name: str) -> str:
-    """An export name as an item id would spell it (``Q4#1_1`` → ``Q4_1_1``)."""
-    out = _NON_ID.sub("_", str(name)).strip("_")
-    return out if out[:1].isalpha() else (f"q{out}" if out else "")
+_LOOP = re.compile(r"^(\d+)_(.+)$")  # Qualtrics loop & merge: 2_QID5 / 2_Q5
+_TEXT_ENTRY = re.compile(r"[_-]TEXT$", re.IGNORECASE)  # QID9-TEXT, Q9_TEXT: a text box
+_OPTION_TEXT = re.compile(r"[_-]\d+[_-]TEXT$", re.IGNORECASE)  # Q3_4_TEXT: beside option 4
+_QTAG = re.compile(r"^(Q\d+)_(.+)$")  # Insights matrices: Q44_<statement tag>_<answer>
 
 
 def _fold(s: str) -> str:
@@ -187,15 +158,47 @@ def _match(ix: _Index, row: dict, platform: dict) -> tuple[str | None, object, s
             return item, code, "name", ""
     if col in METADATA_COLUMNS or name in METADATA_COLUMNS:
         return None, None, "metadata", ""
-    if row["import_id"] and not row["import_id"].startswith("QID"):
+    if is_timing(name, row["import_id"]):
+        return None, None, "metadata", "Qualtrics paradata (timer or display order)"
+    by_loop_name, by_loop_id = _LOOP.match(name), _LOOP.match(row["import_id"] or "")
+    if by_name and (by_loop_name or by_loop_id):
+        short = by_loop_name[2] if by_loop_name else name
+        inner_row = {
+            **row,
+            "column": short,
+            "name": short,
+            "import_id": by_loop_id[2] if by_loop_id else row["import_id"],
+        }
+        inner = _match(ix, inner_row, platform)
+        if inner[0] is not None:
+            n = (by_loop_name or by_loop_id)[1]
+            return (
+                None,
+                None,
+                "unmapped",
+                (
+                    f"loop & merge iteration {n} of item {inner[0]}: say which iteration holds the "
+                    "item in a mapping file"
+                ),
+            )
+    if row["import_id"] and not is_question_id(row["import_id"]):
         return None, None, "metadata", f"ImportId {row['import_id']}"
+    tagged = _QTAG.match(sanitise_id(name)) if by_name else None
+    if tagged and tagged[2] in ix.items:
+        return tagged[2], None, "name", f"after the export tag {tagged[1]}"
+    if tagged and tagged[2] in ix.option_names:
+        item, code = ix.option_names[tagged[2]]
+        return item, code, "name", f"after the export tag {tagged[1]}"
+    typed = "typed text (an 'Other, please specify' box or a text question) with no item"
+    if _OPTION_TEXT.search(row["import_id"] or name):  # its text is the option's: do not match
+        return None, None, "unmapped", typed
     hits, note = _by_text(ix, row["question_text"] or col, row.get("option_label", ""))
     unique = list(dict.fromkeys(hits))
     if len(unique) == 1:
         return unique[0][0], unique[0][1], "text", note
     if unique:
         return None, None, "ambiguous", "matches " + ", ".join(sorted({i for i, _ in unique}))
-    return None, None, "unmapped", ""
+    return None, None, "unmapped", typed if _TEXT_ENTRY.search(row["import_id"] or name) else ""
 
 
 def _int(code: object) -> object:

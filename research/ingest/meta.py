@@ -50,7 +50,8 @@ class ExportMeta:
     path : str
         The file read.
     format : str
-        ``qualtrics``, ``surveymonkey``, ``google_forms``, ``kobo``, ``spss`` or ``generic``.
+        ``qualtrics``, ``surveymonkey``, ``google_forms``, ``kobo``, ``spss``, ``stata`` or
+        ``generic``.
     encoding : str
         Encoding used to decode the file (``binary`` for SPSS and Excel files).
     layout : str

@@ -17,7 +17,7 @@ __all__ = ["ID_COLUMNS", "find_column", "paradata", "respondent_ids"]
 ID_COLUMNS = (
     "ResponseId", "ResponseID", "_recordId", "RespondentID", "Respondent ID", "_uuid",
     "meta/instanceID", "meta-instanceID", "instanceID", "KEY", "_id", "respondent_id",
-    "Respondent_ID", "respondent", "id", "ID",
+    "Respondent_ID", "respondent", "respid", "resp_id", "caseid", "case_id", "id", "ID",
 )  # fmt: skip
 _ROLES = {
     "duration": ("Duration (in seconds)", "Duration__in_seconds_", "duration", "Q_TotalDuration"),
@@ -115,13 +115,15 @@ def paradata(data: pd.DataFrame, meta: ExportMeta, ids: pd.Series) -> pd.DataFra
     """``respondent_id, duration, finished, progress, start`` for every row read.
 
     ``duration`` is seconds (the platform's own figure, else end − start); ``finished`` is
-    True / False / NaN (unknown); ``progress`` percent.
+    True / False / NaN (unknown); ``progress`` percent. Qualtrics exports also get ``status``:
+    the status of survey previews, test responses and spam, None for real responses.
     """
     cols = {role: find_column(meta, names) for role, names in _ROLES.items()}
+    comma = meta.delimiter == ";"  # decimal-comma locales delimit with semicolons
     out = pd.DataFrame(index=data.index)
     out["respondent_id"] = ids.to_numpy()
     if cols["duration"] is not None:
-        out["duration"] = to_number(data[cols["duration"]])[0]
+        out["duration"] = to_number(data[cols["duration"]], decimal_comma=comma)[0]
     elif cols["start"] is not None and cols["end"] is not None:
         start, end = _times(data[cols["start"]]), _times(data[cols["end"]])
         out["duration"] = (end - start).dt.total_seconds()
@@ -131,6 +133,36 @@ def paradata(data: pd.DataFrame, meta: ExportMeta, ids: pd.Series) -> pd.DataFra
         out["finished"] = _finished(data[cols["finished"]], meta.value_labels.get(cols["finished"]))
     else:
         out["finished"] = np.nan
-    out["progress"] = to_number(data[cols["progress"]])[0] if cols["progress"] else np.nan
+    out["progress"] = (
+        to_number(data[cols["progress"]], decimal_comma=comma)[0] if cols["progress"] else np.nan
+    )
     out["start"] = data[cols["start"]].astype(str).to_numpy() if cols["start"] else None
+    if meta.format == "qualtrics" or (meta.format == "spss" and "ResponseId" in data):
+        status = find_column(meta, ("Status",))
+        if status is not None:
+            out["status"] = _not_real(data[status], meta.value_labels.get(status))
     return out
+
+
+#: Qualtrics ``Status`` codes and labels of responses that are not real respondents.
+_NOT_REAL = {
+    1: "Survey Preview", 2: "Survey Test", 8: "Spam", 9: "Preview Spam", 12: "Imported Spam",
+    17: "Offline Survey Preview",
+}  # fmt: skip
+_NOT_REAL_WORDS = ("preview", "test", "spam")
+
+
+def _not_real(values: pd.Series, labels: dict | None) -> np.ndarray:
+    """The status label of previews, test responses and spam; None for real responses."""
+    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), "").to_numpy())
+    lut: list[object] = []
+    for u in uniques:
+        text = str(u).strip()
+        key = text.removesuffix(".0")
+        label = (labels or {}).get(int(key)) if key.isdigit() else None
+        if label is None and key.isdigit():
+            label = _NOT_REAL.get(int(key))
+        label = label or text
+        lut.append(label if any(w in label.lower() for w in _NOT_REAL_WORDS) else None)
+    lut.append(None)
+    return np.array(lut, dtype=object)[codes]

@@ -68,6 +68,68 @@ def _unique(base: str, taken: set[str], prefix: str = "") -> str:
     return out
 
 
+def _side_by_side(p: dict, tag: str, qtext: str, block, scales: dict, taken: set, notes: list):
+    """Items of a side-by-side question: one per statement and column part.
+
+    Ids are the export's column names as item ids spell them: ``Q4#1_2`` (part 1, statement 2)
+    is ``Q4_1_2``; with statement export tags ``Q49#1_peeling_92`` is ``Q49_1_peeling_92``. A
+    multiple-answer part gives one multi item per statement (``Q11#2_1_3`` is option 3 of
+    ``Q11_2_1``); text parts give ``..._TEXT`` items.
+    """
+    statements = _options(p, recode=False)
+    parts = p.get("AdditionalQuestions") or {}
+    if not isinstance(parts, dict) or not statements:
+        notes.append(f"{p.get('QuestionID')} ({tag}): side-by-side without parts or statements")
+        return
+    for k in sorted(parts, key=lambda x: _int(x, 0)):
+        part = parts[k] if isinstance(parts[k], dict) else {}
+        ptag = str(part.get("DataExportTag") or f"{tag}#{k}")
+        if not ptag.startswith(f"{tag}#"):  # a copied question keeps its original's tags
+            ptag = f"{tag}#{k}"
+        ctags = part.get("ChoiceDataExportTags")
+        ctags = ctags if isinstance(ctags, dict) else {}
+        atag = part.get("AnswerDataExportTag")
+        sel, sub = part.get("Selector"), part.get("SubSelector")
+        title = f"{qtext} - {_clean(part.get('QuestionText')) or ptag}"
+        answers = _options(part, "Answers")
+        kind = (
+            "text" if sel == "TE"
+            else "multi" if sel == "Likert" and sub == "MultipleAnswer"
+            else "single" if sel in ("Likert", "Bipolar") and sub in ("SingleAnswer", "DL")
+            else None
+        )  # fmt: skip
+        if kind is None or not answers or (ctags and kind != "single"):
+            # Tagged multi/text parts repeat one column name per answer: not mappable by name.
+            notes.append(
+                f"{p.get('QuestionID')} ({ptag}): side-by-side part {sel}/{sub} not drafted"
+            )
+            continue
+        items = block(title, own=True)
+        sid = None
+        if kind == "single" and sub == "SingleAnswer":
+            sid = _unique(f"{sanitise_id(ptag)}_scale", set(scales))
+            scales[sid] = [{"code": c, "label": lab} for _, c, lab, _ in answers]
+        for cid, _, lab, _ in statements:
+            base = f"{ptag}_{ctags[cid]}_{atag}" if ctags.get(cid) and atag else f"{ptag}_{cid}"
+            if kind == "text":
+                for aid, _, alab, _ in answers:
+                    items.append(
+                        {
+                            "id": _unique(f"{base}_{aid}_TEXT", taken),
+                            "type": "text",
+                            "text": f"{lab} - {alab}",
+                        }
+                    )
+                continue
+            item = {"id": _unique(base, taken), "text": lab or f"{title} {cid}"}
+            if sid is not None:
+                item.update(type="likert", scale=sid)
+            else:
+                choices = [{"code": c, "label": a} for _, c, a, _ in answers]
+                item.update(type=kind, choices=choices)
+            items.append(item)
+
+
 def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
     """A questionnaire (as a YAML-ready dict) and notes on questions not carried over.
 
@@ -93,17 +155,21 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         if e.get("Element") == "SQ" and isinstance(e.get("Payload"), dict)
     }
     order: list[tuple[str, str]] = []  # (block title, question id)
+    trash: set[str] = set()  # deleted questions: never fielded, never in an export
     for e in elements:
         if e.get("Element") != "BL":
             continue
         payload = e.get("Payload") or []
         for block in payload.values() if isinstance(payload, dict) else payload:
-            if block.get("Type") == "Trash":
+            if not isinstance(block, dict):
                 continue
             for el in block.get("BlockElements") or []:
                 if el.get("Type") == "Question" and el.get("QuestionID") in questions:
-                    order.append((block.get("Description") or "Block", el["QuestionID"]))
-    placed = {qid for _, qid in order}
+                    if block.get("Type") == "Trash":
+                        trash.add(el["QuestionID"])
+                    else:
+                        order.append((block.get("Description") or "Block", el["QuestionID"]))
+    placed = {qid for _, qid in order} | trash
     order += [("Questions", qid) for qid in questions if qid not in placed]
 
     taken: set[str] = set()
@@ -200,6 +266,8 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
                 items.append(
                     {"id": iid, "type": "numeric", "text": text, "min": 1, "max": len(opts)}
                 )
+        elif qtype == "SBS":
+            _side_by_side(p, tag, qtext, block, scales, taken, notes)
         elif qtype in ("DB", "Timing", "Meta", "Captcha"):
             continue
         else:

@@ -14,6 +14,7 @@ __all__ = ["QualityRules", "RULE_ORDER", "evaluate_rules", "flag_respondents", "
 
 #: Rules in the order they are applied; an excluded respondent's reason is the first failed.
 RULE_ORDER = (
+    "test_response",
     "incomplete",
     "duplicate_id",
     "speeder",
@@ -31,6 +32,9 @@ class QualityRules:
 
     Attributes
     ----------
+    test_response : bool
+        Exclude what Qualtrics' ``Status`` marks as not a real respondent: survey previews,
+        test responses (generated with "Generate test responses") and spam.
     incomplete : bool
         Exclude responses marked not finished (Qualtrics ``Finished``).
     min_progress : float or None
@@ -60,6 +64,7 @@ class QualityRules:
         in short surveys of yes/no questions different people often answer alike).
     """
 
+    test_response: bool = True
     incomplete: bool = True
     min_progress: float | None = None
     duplicate_id: bool = True
@@ -170,6 +175,10 @@ def evaluate_rules(
     progress = (
         paradata["progress"] if "progress" in paradata else pd.Series(np.nan, index=paradata.index)
     )
+    if rules.test_response and "status" in paradata:
+        status = paradata["status"].to_numpy(dtype=object)
+        masks["test_response"] = np.array([s is not None and s == s for s in status], dtype=bool)
+        detail["test_response"] = lambda p: f"Qualtrics status {status[p]}"
     bad = np.zeros(n, dtype=bool)
     if rules.incomplete:
         bad |= (finished == False).to_numpy()  # noqa: E712 - NaN (unknown) is not a failure

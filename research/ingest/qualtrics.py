@@ -26,8 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from .delimited import load_text, peek_records, read_delimited
+from .excel import is_xlsx, read_xlsx_rows, rows_to_frame
 from .meta import ExportMeta, QualtricsMeta, column_table
-from .textio import decode_bytes, peek_records, read_bytes, read_delimited, read_text
+from .textio import read_bytes, read_text
 
 __all__ = [
     "QualtricsMeta",
@@ -79,6 +81,16 @@ def _layout(rows: list[list[str]]) -> str | None:
     return None
 
 
+_N_HEADER = {"3-row": 3, "insights": 3, "legacy": 2, "2-row": 2, "1-row": 1}
+
+
+def _check_layout(layout: str | None, path) -> None:
+    if layout is None:
+        raise InputFileError(
+            "no ResponseId column in the first row: is this a Qualtrics CSV export?", path=path
+        )
+
+
 def looks_like_qualtrics(rows: list[list[str]]) -> str | None:
     """The Qualtrics layout of these first records, or ``None`` if they are not Qualtrics."""
     return _layout(rows)
@@ -90,8 +102,8 @@ def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     Parameters
     ----------
     path : str or Path
-        A file from Qualtrics "Download data" (CSV or TSV; choice text or numeric values;
-        current, Insights or legacy layout).
+        A file from Qualtrics "Download data" (CSV, TSV or Excel; choice text or numeric
+        values; current, Insights or legacy layout).
 
     Returns
     -------
@@ -113,15 +125,30 @@ def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     3-row and legacy with BOM; QualtricsTools: legacy and Insights with matrix and
     multiple-answer questions and duplicate export tags).
     """
-    utf8, encoding, bom = decode_bytes(read_bytes(path), path)
-    peek, delimiter = peek_records(utf8, 3)
-    layout = _layout(peek)
-    if layout is None:
-        raise InputFileError(
-            "no ResponseId column in the first row: is this a Qualtrics CSV export?", path=path
+    if is_xlsx(read_bytes(path, 8)):  # "Download data" → Excel: the same rows in a workbook
+        rows = read_xlsx_rows(path)
+        layout = _layout(rows[:3])
+        _check_layout(layout, path)
+        n_header = _N_HEADER[layout]
+        if len(rows) < n_header:
+            raise InputFileError(
+                f"has {len(rows)} header row(s) where {n_header} are expected", path=path
+            )
+        width = len(rows[0])
+        header = [(r + [""] * width)[:width] for r in rows[:n_header]]
+        names0 = [c.strip() for c in header[0]]
+        data, notes = rows_to_frame(rows[n_header:], names0, path=path, first_line=n_header + 1)
+        encoding, bom, delimiter = "binary (xlsx)", False, None
+    else:
+        text = load_text(path)
+        peek, delimiter = peek_records(text.buf, 3)
+        layout = _layout(peek)
+        _check_layout(layout, path)
+        n_header = _N_HEADER[layout]
+        header, data, delimiter, notes = read_delimited(
+            text, n_header, path=path, delimiter=delimiter
         )
-    n_header = {"3-row": 3, "insights": 3, "legacy": 2, "2-row": 2, "1-row": 1}[layout]
-    header, data, delimiter, notes = read_delimited(utf8, n_header, path=path, delimiter=delimiter)
+        encoding, bom = text.encoding, text.bom
     names = [c.strip().lstrip("\ufeff") for c in header[0]]
     texts = header[1] if n_header > 1 else [""] * len(names)
     cells = header[2] if n_header > 2 else [""] * len(names)
@@ -129,8 +156,11 @@ def read_qualtrics(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     columns = list(data.columns)
     if layout == "legacy":
         # V1..V10 stand for ResponseID, ResponseSet, ..., Finished (their row-2 labels).
-        rename = {v: texts[i].strip() for i, v in enumerate(_V) if texts[i].strip()}
-        rename = {k: v for k, v in rename.items() if v not in columns}
+        rename: dict[str, str] = {}
+        for i, v in enumerate(_V):
+            label = texts[i].strip()
+            if label and label not in columns and label not in rename.values():
+                rename[v] = label
         columns = [rename.get(c, c) for c in columns]
         data = data.set_axis(columns, axis=1)
         notes.append("legacy columns V1..V10 renamed to " + ", ".join(rename.values()))

@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..errors import RecodeError
 from ..questionnaire import Item, Questionnaire
-from .mapping import strip_html
+from .names import strip_html
+from .numbers import to_number
 
 __all__ = [
     "PROBLEM_COLUMNS",
@@ -154,27 +155,8 @@ def _single(values, item, look, labels, platform, problems, column) -> np.ndarra
     return lut[codes]  # code -1 (missing) picks the trailing NaN
 
 
-def to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers from text cells (``1,234`` and padded cells allowed); and where a non-blank
-    cell is not a number."""
-    if values.dtype.kind in "fiub":
-        num = values.to_numpy(dtype=float)
-        return num, np.zeros(len(num), dtype=bool)
-    num = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)
-    fail = np.isnan(num)
-    if fail.any():  # only the cells the fast path could not read are cleaned
-        raw = values.to_numpy(dtype=object)[fail]
-        cleaned = pd.Series(raw, dtype=object).where(pd.notna(raw), "").astype(str).str.strip()
-        again = pd.to_numeric(cleaned.str.replace(",", "", regex=False), errors="coerce")
-        num[fail] = again.to_numpy(dtype=float)
-        bad = np.zeros(len(num), dtype=bool)
-        bad[fail] = np.isnan(again.to_numpy(dtype=float)) & (cleaned != "").to_numpy()
-        return num, bad
-    return num, np.zeros(len(num), dtype=bool)
-
-
-def _numeric(values, item, problems, column) -> np.ndarray:
-    num, bad = to_number(values)
+def _numeric(values, item, problems, column, decimal_comma=False) -> np.ndarray:
+    num, bad = to_number(values, decimal_comma=decimal_comma)
     with np.errstate(invalid="ignore"):
         if item.min is not None:
             bad |= num < item.min
@@ -211,6 +193,33 @@ def _multi_joined(values, item, look, sep, problems, column) -> dict[str, np.nda
     return {f"{item.id}_{c}": out[:, j] for j, c in enumerate(look.codes)}
 
 
+def _rank_joined(values, item, look, sep, problems, column) -> dict[str, np.ndarray]:
+    """A ranking answered in one cell, options in rank order (XLSForm ``rank``: codes joined
+    by spaces): the rank of each option in ``<item>_<code>``, missing if it was not ranked."""
+    codes, uniques = _factorize(values)
+    blank = _blank(uniques)
+    mat = np.full((len(uniques) + 1, len(look.codes)), np.nan)
+    pos = {c: j for j, c in enumerate(look.codes)}
+    split = re.compile(r"\s+" if sep == " " else r"[,;|]")
+    for k, u in enumerate(uniques):
+        if blank[k]:
+            continue
+        parts = [p for p in split.split(str(u)) if p.strip()]
+        got = [look.one(p, None) for p in parts]
+        bad = [p for p, g in zip(parts, got, strict=True) if g is None]
+        if bad or len(set(got)) < len(got):
+            rows = np.flatnonzero(codes == k)
+            what = (
+                f"has an option not in the choice list: {bad[0]!r}" if bad else "repeats an option"
+            )
+            problems.append((rows, column, item.id, u, what))
+            continue
+        for rank, code in enumerate(got, start=1):
+            mat[k, pos[int(code)]] = rank
+    out = mat[codes]
+    return {f"{item.id}_{c}": out[:, j] for j, c in enumerate(look.codes)}
+
+
 def _multi_spread(data, cols, item, look) -> dict[str, np.ndarray]:
     ticked, answered = {}, None
     for col, option in cols:
@@ -240,6 +249,7 @@ def recode_columns(
     lenient: bool = False,
     path: str | None = None,
     row_ids: pd.Series | None = None,
+    decimal_comma: bool = False,
 ) -> Recoded:
     """Recode every mapped column of an export.
 
@@ -262,6 +272,9 @@ def recode_columns(
         For error messages.
     row_ids : pd.Series, optional
         Respondent id of each row, named in error messages.
+    decimal_comma : bool
+        Read ``12,500`` in numeric items as 12.5 rather than 12500 when no cell of the column
+        settles it (the export comes from a decimal-comma locale, e.g. ``;``-delimited).
 
     Raises
     ------
@@ -289,7 +302,7 @@ def recode_columns(
                 data[col].astype(object).where(data[col].notna(), "").astype(str).to_numpy()
             )
         elif item.type == "numeric":
-            codes[item.id] = _numeric(data[col], item, problems, col)
+            codes[item.id] = _numeric(data[col], item, problems, col, decimal_comma)
         elif item.type in ("multi", "ranking") and any(o is not None for _, o in cols):
             look = _Lookup(item, q)
             spread = [(c, o) for c, o in cols if o is not None]
@@ -297,9 +310,11 @@ def recode_columns(
                 codes.update(_multi_spread(data, spread, item, look))
             else:
                 for c, o in spread:
-                    codes[f"{item.id}_{o}"] = _numeric(data[c], item, problems, c)
+                    codes[f"{item.id}_{o}"] = _numeric(data[c], item, problems, c, decimal_comma)
         elif item.type == "multi":
             codes.update(_multi_joined(data[col], item, _Lookup(item, q), separator, problems, col))
+        elif item.type == "ranking":
+            codes.update(_rank_joined(data[col], item, _Lookup(item, q), separator, problems, col))
         else:
             look = _Lookup(item, q)
             codes[item.id] = _single(
@@ -322,7 +337,7 @@ def recode_columns(
         columns=PROBLEM_COLUMNS,
     ).sort_values(["row", "column"], kind="stable", ignore_index=True)
     return Recoded(
-        codes=pd.DataFrame(codes, index=index),
+        codes=pd.DataFrame(codes, index=index, copy=False),
         text=pd.DataFrame(text, index=index),
         problems=prob,
     )

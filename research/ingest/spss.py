@@ -1,4 +1,4 @@
-"""Read SPSS ``.sav`` / ``.zsav`` files (pyreadstat) and write imported data back to ``.sav``."""
+"""Read SPSS ``.sav`` / ``.zsav`` / ``.por`` and Stata ``.dta`` files (pyreadstat); write ``.sav``."""
 
 from __future__ import annotations
 
@@ -13,9 +13,25 @@ from ..errors import InputFileError, ReportError
 from .meta import ExportMeta, column_table
 from .textio import read_bytes
 
-__all__ = ["read_spss", "write_spss", "spss_name"]
+__all__ = ["read_spss", "read_stata", "spss_name", "statfile_kind", "write_spss"]
 
 _MAGIC = (b"$FL2", b"$FL3")
+
+
+def statfile_kind(head: bytes) -> str | None:
+    """``sav``, ``zsav``, ``por`` (SPSS portable) or ``dta`` (Stata) from a file's first bytes."""
+    if head[:4] == b"$FL2":
+        return "sav"
+    if head[:4] == b"$FL3":
+        return "zsav"
+    if b"SPSSPORT" in head[:1024] and b"PORT FILE" in head[:200]:
+        return "por"
+    if head.startswith(b"<stata_dta>"):
+        return "dta"
+    # Stata 8-12 (formats 113-115) and older: version byte, byte order 1/2, filetype 1.
+    if len(head) > 3 and 102 <= head[0] <= 115 and head[1] in (1, 2) and head[2] == 1:
+        return "dta"
+    return None
 
 
 def read_spss(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
@@ -24,13 +40,13 @@ def read_spss(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     Parameters
     ----------
     path : str or Path
-        ``.sav`` or ``.zsav``.
+        ``.sav``, ``.zsav`` or SPSS portable ``.por``.
 
     Returns
     -------
     data : pd.DataFrame
         Numeric variables as floats (codes, not labels), string variables as text; values
-        declared user-missing (discrete values or ranges) are set to NaN.
+        declared user-missing (discrete values or ranges, numeric or string) are set missing.
     meta : ExportMeta
         ``format="spss"``; ``question_text`` is each variable label, ``value_labels`` maps
         column -> {code: label}, ``missing_codes`` column -> the user-missing values found,
@@ -48,29 +64,49 @@ def read_spss(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     user-missing ranges; ``test_width.sav`` is a Qualtrics SPSS export whose ``Finished`` is
     coded 1 = False, 2 = True.
     """
+    kind = statfile_kind(read_bytes(path, 1024))
+    if kind not in ("sav", "zsav", "por"):
+        raise InputFileError(
+            "is not an SPSS .sav/.zsav/.por file (it does not start with $FL2 or $FL3, nor "
+            "carry the SPSS PORT FILE header)",
+            path=path,
+        )
+    return _read_stat(path, kind, "spss")
+
+
+def read_stata(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
+    """Read a Stata ``.dta`` file (formats 104-119) like :func:`read_spss`.
+
+    Variable labels become question text and value labels are kept; Stata's extended missing
+    values (``.a`` … ``.z``) are missing.
+
+    Raises
+    ------
+    InputFileError
+        Missing file, or not a readable Stata file.
+    """
+    if statfile_kind(read_bytes(path, 1024)) != "dta":
+        raise InputFileError("is not a Stata .dta file", path=path)
+    return _read_stat(path, "dta", "stata")
+
+
+def _read_stat(path: str | Path, kind: str, fmt: str) -> tuple[pd.DataFrame, ExportMeta]:
     import pyreadstat
 
-    raw = read_bytes(path)
-    if raw[:4] not in _MAGIC:
-        raise InputFileError(
-            "is not an SPSS .sav/.zsav file (it does not start with $FL2 or $FL3)", path=path
-        )
+    reader = {
+        "sav": pyreadstat.read_sav,
+        "zsav": pyreadstat.read_sav,
+        "por": pyreadstat.read_por,
+        "dta": pyreadstat.read_dta,
+    }[kind]
+    options = {"user_missing": True} if kind in ("sav", "zsav") else {}
     try:
-        data, m = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
+        data, m = reader(str(path), apply_value_formats=False, **options)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and plain errors
-        raise InputFileError(f"cannot read the SPSS file: {exc}", path=path) from None
-    missing: dict[str, list] = {}
+        what = "an SPSS" if fmt == "spss" else "a Stata"
+        raise InputFileError(f"cannot read {what} file: {exc}", path=path) from None
     data = data.copy()
-    for col, ranges in (m.missing_ranges or {}).items():
-        if col not in data or data[col].dtype == object:
-            continue
-        values = pd.to_numeric(data[col], errors="coerce")
-        hit = pd.Series(False, index=data.index)
-        for r in ranges:
-            hit |= values.between(r["lo"], r["hi"])
-        if hit.any():
-            missing[col] = sorted(float(v) for v in values[hit].unique())
-            data.loc[hit, col] = np.nan
+    missing = _user_missing(data, m.missing_ranges or {})
     labels = m.column_names_to_labels or {}
     value_labels = {
         col: {_code(k): str(v) for k, v in vl.items()}
@@ -82,15 +118,40 @@ def read_spss(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     table = column_table(list(data.columns), texts=[labels.get(c) or "" for c in data.columns])
     meta = ExportMeta(
         path=str(path),
-        format="spss",
+        format=fmt,
         encoding=str(m.file_encoding or "binary"),
-        layout="zsav" if raw[:4] == b"$FL3" else "sav",
+        layout=kind,
         columns=table,
         value_labels=value_labels,
         missing_codes=missing,
         notes=tuple(notes),
     )
     return data, meta
+
+
+def _user_missing(data: pd.DataFrame, ranges: dict) -> dict[str, list]:
+    """Set declared user-missing values missing (in place); the values found, by column."""
+    missing: dict[str, list] = {}
+    for col, spec in ranges.items():
+        if col not in data:
+            continue
+        values = data[col]
+        hit = pd.Series(False, index=data.index)
+        if pd.api.types.is_numeric_dtype(values):
+            for r in spec:
+                hit |= values.between(r["lo"], r["hi"])
+        else:  # string variables declare discrete codes ("DK", "NA")
+            codes = {str(r["lo"]).rstrip() for r in spec} | {str(r["hi"]).rstrip() for r in spec}
+            text = values.astype(object).where(values.notna(), "").astype(str).str.rstrip()
+            hit = text.isin(codes) & values.notna()
+        if hit.any():
+            found = values[hit].unique()
+            missing[col] = sorted(
+                (float(v) for v in found) if pd.api.types.is_numeric_dtype(values)
+                else (str(v) for v in found)
+            )  # fmt: skip
+            data[col] = values.where(~hit, np.nan if values.dtype.kind == "f" else None)
+    return missing
 
 
 def _code(key: object) -> object:

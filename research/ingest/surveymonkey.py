@@ -1,10 +1,12 @@
-"""Read SurveyMonkey exports (CSV or XLSX, "expanded" layout with two header rows).
+"""Read SurveyMonkey exports (CSV or XLSX; "expanded" with two header rows, or "condensed").
 
-Row 1 holds the question text, written once above the first of a question's columns and left
+In the default "expanded" layout row 1 holds the question text, written once above the first of a question's columns and left
 blank over its continuation columns; row 2 says what each column holds: ``Response``,
 ``Open-Ended Response``, or an option / statement text for questions spread over several
 columns (multiple answers, matrices, rankings). Respondent metadata (``Respondent ID``,
-``Collector ID``, dates, IP address, e-mail, names, custom data) have a blank row 2.
+``Collector ID``, dates, IP address, e-mail, names, custom data) have a blank row 2. The
+"condensed" layout has only the question row: one column per question, several answers joined
+in one cell (split with the questionnaire's choice list, like Google Forms checkboxes).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from .delimited import load_text, peek_records, read_delimited
 from .excel import read_xlsx_rows, rows_to_frame
 from .meta import ExportMeta, column_table
-from .textio import decode_bytes, dedupe, peek_records, read_bytes, read_delimited
+from .textio import dedupe, read_bytes
 
 __all__ = ["SURVEYMONKEY_METADATA", "looks_like_surveymonkey", "read_surveymonkey"]
 
@@ -29,13 +32,32 @@ SURVEYMONKEY_METADATA = (
 _SUBS = ("response", "open-ended response")
 
 
-def looks_like_surveymonkey(rows: list[list[str]]) -> bool:
-    """Whether the first two records have SurveyMonkey's header shape."""
-    if len(rows) < 2 or not rows[0]:
-        return False
+def looks_like_surveymonkey(rows: list[list[str]]) -> str | None:
+    """SurveyMonkey's layout of these first records (``2-row`` or ``condensed``), or None.
+
+    The "expanded" export (the default) has a second header row: ``Response`` / option text
+    under the questions, blank under the respondent metadata. The "condensed" export has one
+    header row, so its second record is already a respondent, with an id in column 1.
+    """
+    if not rows or not rows[0]:
+        return None
     first = rows[0][0].strip().lstrip("\ufeff")
+    if first not in ("RespondentID", "Respondent ID"):
+        return None
+    if len(rows) < 2:
+        return "condensed"
     subs = {c.strip().lower() for c in rows[1]}
-    return first in ("RespondentID", "Respondent ID") and bool(subs & set(_SUBS))
+    if subs & set(_SUBS) or not rows[1][0].strip():
+        return "2-row"
+    return "condensed"
+
+
+def _header(rows: list[list[str]], layout: str) -> tuple[list[str], list[str], list[str]]:
+    if layout == "2-row":
+        return _columns(rows[0], rows[1])
+    names = [c.strip().lstrip("\ufeff") for c in rows[0]]
+    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
+    return names, names, [""] * len(names)
 
 
 def _columns(top: list[str], sub: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -71,7 +93,7 @@ def read_surveymonkey(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     ----------
     path : str or Path
         ``.csv`` (any of UTF-8, UTF-16, cp1252) or ``.xlsx`` from Analyze → Save as → All
-        individual responses.
+        individual responses, expanded (two header rows) or condensed (one).
 
     Returns
     -------
@@ -93,21 +115,27 @@ def read_surveymonkey(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
     cp1252-encoded ``StarWars.csv`` with a six-column multiple-answer question, a ranking and a
     fourteen-statement matrix, and ``steak-risk-survey.csv``.
     """
-    raw = read_bytes(path)
-    if raw[:4] == b"PK\x03\x04":
+    if read_bytes(path, 8)[:4] == b"PK\x03\x04":
         rows = read_xlsx_rows(path)
-        if len(rows) < 2:
+        layout = looks_like_surveymonkey(rows[:2]) or "2-row"
+        n_header = 2 if layout == "2-row" else 1
+        if len(rows) < n_header:
             raise InputFileError("needs two header rows (question text, then Response)", path=path)
-        names, texts, options = _columns(rows[0], rows[1])
-        data, notes = rows_to_frame(rows[2:], names, path=path, first_line=3)
+        names, texts, options = _header(rows, layout)
+        data, notes = rows_to_frame(rows[n_header:], names, path=path, first_line=n_header + 1)
         encoding, delimiter = "binary (xlsx)", None
     else:
-        utf8, encoding, _ = decode_bytes(raw, path)
-        peek, delimiter = peek_records(utf8, 2)
-        if len(peek) < 2:
+        text = load_text(path)
+        peek, delimiter = peek_records(text.buf, 2)
+        layout = looks_like_surveymonkey(peek) or "2-row"
+        n_header = 2 if layout == "2-row" else 1
+        if len(peek) < n_header:
             raise InputFileError("needs two header rows (question text, then Response)", path=path)
-        header, body, delimiter, notes = read_delimited(utf8, 2, path=path, delimiter=delimiter)
-        names, texts, options = _columns(header[0], header[1])
+        header, body, delimiter, notes = read_delimited(
+            text, n_header, path=path, delimiter=delimiter
+        )
+        encoding = text.encoding
+        names, texts, options = _header(header, layout)
         unique, renamed = dedupe(names)
         data = body.set_axis(unique, axis=1)
         notes = [n for n in notes if "has no name" not in n] + renamed
@@ -116,9 +144,9 @@ def read_surveymonkey(path: str | Path) -> tuple[pd.DataFrame, ExportMeta]:
         path=str(path),
         format="surveymonkey",
         encoding=encoding,
-        layout="2-row",
+        layout=layout,
         columns=table,
-        separator=None,
+        separator=", " if layout == "condensed" else None,
         delimiter=delimiter,
         notes=tuple(notes),
     )

@@ -1,32 +1,17 @@
-"""Decode text exports and read delimited files fast, with errors that name the line.
+"""Decode text exports: the encoding is decided once (UTF-8 with or without BOM, UTF-16 with or
+without BOM, then cp1252) and the text handed on as UTF-8 bytes.
 
-Every text reader goes through here: the encoding is decided once (UTF-8 with or without BOM,
-UTF-16 with or without BOM, then cp1252), the header rows are parsed with :mod:`csv`, and the
-body is read by pandas' C parser as strings (``dtype=object``, nothing turned into NaN) so that
-recoding can work on whole columns.
+Splitting the text into header records and a body frame is :mod:`research.ingest.delimited`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import warnings
 from pathlib import Path
-
-import pandas as pd
 
 from ..errors import InputFileError
 
-__all__ = [
-    "decode_bytes",
-    "dedupe",
-    "read_bytes",
-    "read_delimited",
-    "peek_records",
-    "read_text",
-    "sniff_delimiter",
-]
+__all__ = ["decode_bytes", "dedupe", "read_bytes", "read_text", "sniff_delimiter"]
 
 _BOM8 = b"\xef\xbb\xbf"
 _LINE = re.compile(r"line (\d+)")
@@ -34,15 +19,19 @@ _ROW = re.compile(r"row (\d+)")
 _NON_SPACE = re.compile(rb"\S")
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, or :class:`InputFileError` naming what is wrong with the path."""
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+    """The file's bytes (the first `limit` only, if given), or :class:`InputFileError` naming
+    what is wrong with the path."""
     path = Path(path)
     if not path.exists():
         raise InputFileError("file does not exist", path=path)
     if path.is_dir():
         raise InputFileError("is a folder, not an export file", path=path)
     try:
-        return path.read_bytes()
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(limit)
     except OSError as exc:
         raise InputFileError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
 
@@ -74,10 +63,10 @@ def decode_bytes(raw: bytes, path: str | Path | None = None) -> tuple[bytes, str
             f"contains a NUL byte at offset {pos}: a binary file, not a text export", path=path
         )
     if raw.isascii():
-        return raw, "utf-8", False
+        return _lines(raw), "utf-8", False
     try:
         raw.decode("utf-8")
-        return raw, "utf-8", False
+        return _lines(raw), "utf-8", False
     except UnicodeDecodeError:
         pass
     try:
@@ -88,7 +77,23 @@ def decode_bytes(raw: bytes, path: str | Path | None = None) -> tuple[bytes, str
             f"at offset {exc.start})",
             path=path,
         ) from None
-    return text.encode("utf-8"), "cp1252", False
+    return _lines(text.encode("utf-8")), "cp1252", False
+
+
+_EXCEL_SEP = re.compile(rb"^sep=.\r?\n")
+
+
+def _lines(buf: bytes) -> bytes:
+    """Classic-Mac line ends (CR only, as Excel for Mac's "CSV (Macintosh)" writes) as LF, and
+    no ``sep=;`` line (Excel's delimiter hint; the delimiter is sniffed from the header).
+
+    Only a file without a single LF has its CRs changed: elsewhere a CR is part of a CRLF or of
+    a cell.
+    """
+    if b"\r" in buf and b"\n" not in buf:
+        buf = buf.replace(b"\r", b"\n")
+    m = _EXCEL_SEP.match(buf[:16].lower())
+    return buf[m.end() :] if m else buf
 
 
 def _check_utf8(body: bytes, path) -> bytes:
@@ -100,7 +105,7 @@ def _check_utf8(body: bytes, path) -> bytes:
             f"{exc.start + 3} is not UTF-8",
             path=path,
         ) from None
-    return body
+    return _lines(body)
 
 
 def _from_utf16(raw: bytes, codec: str, path) -> bytes:
@@ -112,7 +117,7 @@ def _from_utf16(raw: bytes, codec: str, path) -> bytes:
         ) from None
     if "\x00" in text:
         raise InputFileError("contains NUL characters: a binary file, not a text export", path=path)
-    return text.lstrip("\ufeff").encode("utf-8")
+    return _lines(text.lstrip("\ufeff").encode("utf-8"))
 
 
 def read_text(path: str | Path) -> tuple[str, str]:
@@ -149,159 +154,3 @@ def dedupe(names: list[str]) -> tuple[list[str], list[str]]:
             seen[n] = 0
             out.append(n)
     return out, notes
-
-
-def _record_ends(buf: bytes, n: int) -> list[int]:
-    """Byte offsets just after each of the first `n` records (newlines inside quotes skipped)."""
-    ends: list[int] = []
-    pos = prev = quotes = 0
-    while len(ends) < n and pos < len(buf):
-        nl = buf.find(b"\n", pos)
-        stop = len(buf) if nl < 0 else nl + 1
-        quotes += buf.count(b'"', pos, stop)
-        pos = stop
-        if quotes % 2 == 0:
-            if buf[prev:pos].strip():  # blank lines are not records
-                ends.append(pos)
-            prev = pos
-    return ends
-
-
-def peek_records(buf: bytes, n: int, delimiter: str | None = None) -> tuple[list[list[str]], str]:
-    """The first `n` non-blank records of UTF-8 `buf` (fewer if the file is shorter)."""
-    ends = _record_ends(buf, n)
-    head = buf[: ends[-1]].decode("utf-8") if ends else ""
-    if delimiter is None:
-        delimiter = sniff_delimiter(head.lstrip("\r\n").split("\n", 1)[0])
-    try:
-        rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
-    except csv.Error:
-        rows = []
-    return [r for r in rows if any(c.strip() for c in r)][:n], delimiter
-
-
-def read_delimited(
-    buf: bytes,
-    n_header: int,
-    *,
-    path: str | Path | None = None,
-    delimiter: str | None = None,
-    names_row: int = 0,
-) -> tuple[list[list[str]], pd.DataFrame, str, list[str]]:
-    """Split UTF-8 `buf` into its first `n_header` records and a body frame of strings.
-
-    Parameters
-    ----------
-    buf : bytes
-        UTF-8 text (see :func:`decode_bytes`).
-    n_header : int
-        Header records before the data.
-    path : str or Path, optional
-        For error messages.
-    delimiter : str, optional
-        Field delimiter; sniffed from the first line when omitted.
-    names_row : int
-        Which header record holds the column names.
-
-    Returns
-    -------
-    header : list of list of str
-        The header records, padded to the width of the names row.
-    body : pd.DataFrame
-        Data rows; columns are the de-duplicated names; cells are strings, ``NaN`` only where a
-        short row has no cell.
-    delimiter : str
-    notes : list of str
-        Blank or repeated column names and how they were renamed.
-    """
-    ends = _record_ends(buf, n_header)
-    if len(ends) < n_header:
-        raise InputFileError(
-            f"has {len(ends)} header row(s) where {n_header} are expected: the file is empty "
-            "or truncated",
-            path=path,
-        )
-    head = buf[: ends[-1]].decode("utf-8")
-    if delimiter is None:
-        delimiter = sniff_delimiter(head.split("\n", 1)[0])
-    try:
-        header = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputFileError(f"header rows cannot be parsed: {exc}", path=path, line=1) from None
-    header = [r for r in header if any(c.strip() for c in r)][:n_header]
-    width = len(header[names_row])
-    header = [r + [""] * (width - len(r)) if len(r) <= width else r for r in header]
-    for i, r in enumerate(header):
-        if len(r) > width:
-            raise InputFileError(
-                f"header row {i + 1} has {len(r)} cells but the column names row has {width}",
-                path=path,
-                line=i + 1,
-            )
-    names = [c.strip() for c in header[names_row]]
-    notes = [
-        f"column {i + 1} has no name: read as 'column_{i + 1}'"
-        for i, n in enumerate(names)
-        if not n
-    ]
-    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
-    unique, renamed = dedupe(names)
-    body = _read_body(buf, ends[-1], unique, delimiter, path, n_header)
-    return header, body, delimiter, notes + renamed
-
-
-def _read_body(
-    buf: bytes, start: int, names: list[str], delimiter: str, path, offset: int
-) -> pd.DataFrame:
-    if _NON_SPACE.search(buf, start) is None:
-        return pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
-    stream = io.BytesIO(buf)  # shares `buf`: no copy of a large export
-    stream.seek(start)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(
-                stream,
-                sep=delimiter,
-                header=None,
-                names=names,
-                index_col=False,
-                dtype=object,
-                na_filter=False,
-                skip_blank_lines=True,
-                encoding="utf-8",
-                engine="c",
-                quotechar='"',
-                doublequote=True,
-                low_memory=False,
-            )
-    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
-        raise _parse_error(exc, buf[start:], names, delimiter, path, offset) from None
-
-
-def _parse_error(exc, body: bytes, names, delimiter, path, offset) -> InputFileError:
-    msg = str(exc)
-    if "EOF inside string" in msg:
-        m = _ROW.search(msg)
-        line = offset + int(m.group(1)) + 1 if m else None
-        return InputFileError(
-            "a quoted cell is never closed (the file may be truncated)", path=path, line=line
-        )
-    # Find the offending record ourselves so the message names the line and the counts.
-    text = body.decode("utf-8", errors="replace")
-    try:
-        for i, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
-            if len(rec) > len(names):
-                return InputFileError(
-                    f"row has {len(rec)} cells but the header has {len(names)}",
-                    path=path,
-                    line=offset + i + 1,
-                )
-    except csv.Error as cexc:
-        return InputFileError(f"cannot be parsed as CSV: {cexc}", path=path)
-    m = _LINE.search(msg)
-    return InputFileError(
-        f"cannot be parsed as CSV: {msg.splitlines()[-1] if msg else type(exc).__name__}",
-        path=path,
-        line=offset + int(m.group(1)) if m else None,
-    )
