@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from .textio import _lines, decode_bytes, dedupe, read_bytes, sniff_delimiter
+from .textio import _lines, column_names, decode_bytes, read_bytes, sniff_delimiter
 
 __all__ = ["STREAM_ABOVE", "Text", "load_text", "peek_records", "read_delimited"]
 
@@ -197,13 +197,7 @@ def read_delimited(
                 line=i + 1,
             )
     names = [c.strip() for c in header[names_row]]
-    notes = [
-        f"column {i + 1} has no name: read as 'column_{i + 1}'"
-        for i, n in enumerate(names)
-        if not n
-    ]
-    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
-    unique, renamed = dedupe(names)
+    unique, notes = column_names(names)
     try:
         body = _read_body(text, ends[-1], unique, delimiter, path, n_header)
     except _NotUtf8:  # a byte past the head is not UTF-8: decode it all (cp1252), start again
@@ -212,7 +206,7 @@ def read_delimited(
     body, n_blank = _drop_blank_rows(body)
     if n_blank:
         notes.append(f"{n_blank} row(s) with every cell blank skipped (not respondents)")
-    return header, body, delimiter, notes + renamed
+    return header, body, delimiter, notes
 
 
 def _drop_blank_rows(body: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 from .delimited import load_text, peek_records, read_delimited
-from .textio import dedupe, read_bytes
+from .textio import column_names, read_bytes
 
 __all__ = ["is_xlsx", "read_xlsx_rows", "read_single_header", "rows_to_frame"]
 
@@ -92,17 +92,11 @@ def rows_to_frame(
                 line=first_line + i,
             )
     body = [(r + [""] * width)[:width] for r in rows]
-    notes = [
-        f"column {i + 1} has no name: read as 'column_{i + 1}'"
-        for i, n in enumerate(names)
-        if not n
-    ]
-    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
-    unique, renamed = dedupe(names)
+    unique, notes = column_names(names)
     frame = pd.DataFrame(body, columns=unique, dtype=object)
     if not body:
         frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in unique})
-    return frame, notes + renamed
+    return frame, notes
 
 
 def read_single_header(

@@ -133,6 +133,17 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def column_names(names: list[str]) -> tuple[list[str], list[str]]:
+    """Usable column names: blanks named ``column_<i>``, repeats suffixed; a note for each."""
+    notes = [
+        f"column {i + 1} has no name: read as 'column_{i + 1}'"
+        for i, n in enumerate(names)
+        if not n
+    ]
+    unique, renamed = dedupe([n or f"column_{i + 1}" for i, n in enumerate(names)])
+    return unique, notes + renamed
+
+
 def dedupe(names: list[str]) -> tuple[list[str], list[str]]:
     """Unique column names (``.1``, ``.2`` suffixes) and a note for each renamed one."""
     seen: dict[str, int] = {}

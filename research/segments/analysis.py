@@ -198,15 +198,18 @@ def analyse_segments(
             random_state=random_state,
         )
     needs_data = basis if needs is None else needs
+    common = {
+        "needs": needs_data.apply(pd.to_numeric, errors="coerce"),
+        "reach": reach,
+        "posteriors": solution.posteriors,
+        "weights": weights,
+        "thresholds": thresholds,
+    }
     card = scorecard(
         solution.assignments,
-        needs=needs_data.apply(pd.to_numeric, errors="coerce"),
-        reach=reach,
-        posteriors=solution.posteriors,
         typing_accuracy=None if tool is None else tool.cv_accuracy,
         stability_ari=None if stability is None else stability.ari,
-        weights=weights,
-        thresholds=thresholds,
+        **common,
     )
     jaccard = None
     if stability is not None:
@@ -214,13 +217,9 @@ def analyse_segments(
         jaccard = boot.groupby("segment")["jaccard"].mean()
     per_segment = segment_scorecard(
         solution.assignments,
-        needs=needs_data.apply(pd.to_numeric, errors="coerce"),
-        reach=reach,
-        posteriors=solution.posteriors,
         typing_recall=None if tool is None else tool.cv_recall,
         jaccard=jaccard,
-        weights=weights,
-        thresholds=thresholds,
+        **common,
     )
     return SegmentAnalysis(
         segment_scorecard=per_segment,
