@@ -35,7 +35,7 @@ QUALCODER = DATA / "qualcoder"
 
 # Independent detectors of personal details left in text (not redact's own patterns).
 EMAIL_LEFT = re.compile(r"\S@\S")
-PHONE_LEFT = re.compile(r"\d[\d\s().+-]{7,}\d")
+PHONE_LEFT = re.compile(r"\d[\d\s().+-]{7,}\d|\d+\.\d+\.\d+\.\d+|db8")
 LINK_LEFT = re.compile(r"https?:|www\.|\.(?:com|org|net|co\.uk)\b", re.IGNORECASE)
 
 
@@ -492,6 +492,14 @@ PII = st.one_of(
     st.builds("+44 7700 900{:03d}".format, st.integers(0, 999)),
     st.builds("01632 960{:03d}".format, st.integers(0, 999)),
     st.builds("(555) {:03d}-{:04d}".format, st.integers(100, 999), st.integers(0, 9999)),
+    st.builds("1-800-{:03d}-{:04d}".format, st.integers(200, 999), st.integers(0, 9999)),
+    st.builds("+1 212 {:03d} {:04d}".format, st.integers(200, 999), st.integers(0, 9999)),
+    st.builds("0044 20 7946 {:04d}".format, st.integers(0, 9999)),
+    st.builds("+33 1 {:02d} {:02d} {:02d} {:02d}".format, *[st.integers(0, 99)] * 4),
+    st.builds(
+        "{}.{}.{}.{}".format, st.integers(1, 255), *[st.integers(0, 255)] * 2, st.integers(1, 254)
+    ),
+    st.builds("2001:db8::{:x}:{:x}".format, st.integers(16, 65535), st.integers(16, 65535)),
     st.builds(
         "https://shop.example.net/{}".format, st.from_regex(r"[a-z0-9/_-]{0,12}", fullmatch=True)
     ),

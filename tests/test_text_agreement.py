@@ -123,3 +123,74 @@ def test_passages_missing_from_one_table_count_as_uncoded_and_keys_must_match():
         coding_agreement(a.drop(columns="code"), b)
     with pytest.raises(DataError, match="neither coder"):
         coding_agreement(a.assign(code=""), b.assign(code=""))
+
+
+#: Fleiss (1971) as worked on Wikipedia ("Fleiss' kappa"): 10 subjects, 14 raters, 5
+#: categories; n_ij = raters who put subject i in category j. Published kappa 0.210.
+FLEISS_COUNTS = [
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+]
+
+
+def fleiss_by_formula(counts: np.ndarray) -> float:
+    """Fleiss' kappa from a subjects × categories count table (Fleiss 1971, eqs. 2-5)."""
+    n = counts.sum(axis=1)[0]
+    p_j = counts.sum(axis=0) / counts.sum()
+    p_i = ((counts**2).sum(axis=1) - n) / (n * (n - 1))
+    return float((p_i.mean() - (p_j**2).sum()) / (1 - (p_j**2).sum()))
+
+
+def test_fleiss_kappa_worked_example():
+    ratings = pd.DataFrame(
+        [[j for j, n in enumerate(row) for _ in range(n)] for row in FLEISS_COUNTS],
+        columns=[f"r{k}" for k in range(14)],
+    )
+    r = reliability(ratings)
+    assert round(r["fleiss"], 3) == 0.210
+    np.testing.assert_allclose(r["fleiss"], 0.2099307044, atol=1e-9)
+    np.testing.assert_allclose(r["fleiss"], fleiss_by_formula(np.array(FLEISS_COUNTS)), atol=1e-12)
+
+
+def test_fleiss_equals_scotts_pi_for_two_coders():
+    """With two coders Fleiss' kappa is Scott's pi: (po - pe) / (1 - pe), pe from pooled
+    marginals. Wikipedia's Cohen table: po 0.70, pooled yes share 0.55, pe 0.505."""
+    a = [1] * 20 + [1] * 5 + [0] * 10 + [0] * 15
+    b = [1] * 20 + [0] * 5 + [1] * 10 + [0] * 15
+    r = reliability(pd.DataFrame({"A": a, "B": b}))
+    pe = 0.55**2 + 0.45**2
+    np.testing.assert_allclose(r["fleiss"], (0.70 - pe) / (1 - pe), atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(*[st.one_of(st.none(), st.integers(0, 3))] * 3), min_size=3, max_size=30
+    ).filter(lambda rows: sum(sum(v is not None for v in r) >= 2 for r in rows) >= 1)
+)
+def test_three_coders_with_missing_values_equal_nltk(rows):
+    frame = pd.DataFrame(rows, columns=["A", "B", "C"], dtype=float)
+    values = {v for r in rows for v in r if v is not None}
+    r = reliability(frame)
+    triples = [
+        (c, str(i), str(int(v))) for c in "ABC" for i, v in frame[c].items() if not np.isnan(v)
+    ]
+    if len(values) > 1:
+        assert r["alpha"] == pytest.approx(AnnotationTask(data=triples).alpha())
+    complete = frame.dropna()
+    if len(complete) and complete.stack().nunique() > 1:
+        full = AnnotationTask(
+            data=[(c, str(i), str(int(v))) for c in "ABC" for i, v in complete[c].items()]
+        )
+        assert r["fleiss"] == pytest.approx(full.pi())
+        assert r["kappa"] == pytest.approx(full.kappa())
+        counts = np.array([[(row == k).sum() for k in sorted(values)] for row in complete.values])
+        assert r["fleiss"] == pytest.approx(fleiss_by_formula(counts))

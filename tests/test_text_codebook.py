@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from research.text import (
     validate_refi,
     write_qdc,
 )
-from research.text.refi import CODEBOOK_NS, codebook_schema, project_schema
+from research.text.refi import CODEBOOK_NS, CODEBOOK_XSD, codebook_schema, project_schema
 
 DATA = Path(__file__).parent / "data"
 REFI = DATA / "refi"
@@ -199,20 +200,53 @@ def test_qdc_export_validates_and_round_trips(book, tmp_path):
     assert len(read_qdc(project)) == len(book)
 
 
-def test_derived_codebook_schema_checks_what_codebook_xsd_requires():
-    schema = codebook_schema(XSD)
+def test_codebook_schema_checks_what_codebook_xsd_requires():
+    schema = codebook_schema()
     ns = CODEBOOK_NS
-    ok = f'<CodeBook xmlns="{ns}" origin="x"><Codes><Code guid="{"A" * 8}-AAAA-AAAA-AAAA-{"A" * 12}" name="a" isCodable="true"/></Codes><Sets><Set guid="{"B" * 8}-BBBB-BBBB-BBBB-{"B" * 12}" name="s"/></Sets></CodeBook>'
-    assert schema.validate(etree.fromstring(ok))
+    guid_a, guid_b = f"{'A' * 8}-AAAA-AAAA-AAAA-{'A' * 12}", f"{'B' * 8}-BBBB-BBBB-BBBB-{'B' * 12}"
+    ok = (
+        f'<CodeBook xmlns="{ns}" origin="x"><Codes><Code guid="{guid_a}" name="a" '
+        f'isCodable="true"><Description>d</Description></Code></Codes><Sets><Set '
+        f'guid="{guid_b}" name="s"><MemberCode guid="{guid_a}"/></Set></Sets></CodeBook>'
+    )
+    assert schema.validate(etree.fromstring(ok)), schema.error_log
     for bad in (
         ok.replace(' isCodable="true"', ""),  # required attribute
         ok.replace('guid="AAAAAAAA', 'guid="XAAAAAAA'),  # GUID pattern
         ok.replace("<Codes>", "<Codes><Memo/>"),  # unknown element
+        ok.replace("</Description>", f'</Description><NoteRef targetGUID="{guid_b}"/>'),
+        ok.replace('<MemberCode guid="', '<MemberCode targetGUID="'),  # the project spelling
         ok.replace(ns, "urn:QDA-XML:project:1.0"),  # wrong namespace
     ):
-        assert not schema.validate(etree.fromstring(bad))
+        assert not schema.validate(etree.fromstring(bad)), bad
     project = '<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>'
     assert project_schema(XSD).validate(etree.fromstring(project))
+    with pytest.raises(CodebookError, match="not the REFI-QDA codebook schema"):
+        codebook_schema(XSD)
+
+
+def test_bundled_codebook_schema_shares_the_project_schemas_types():
+    """Codebook.xsd was re-typed from the standard's text: its GUID and colour types and the
+    code attributes must be exactly those of the real Project-mrt2019.xsd (tests/data/refi)."""
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    project = etree.parse(str(XSD)).getroot()
+    codebook = etree.parse(str(CODEBOOK_XSD)).getroot()
+
+    def definition(root, kind, name):
+        return root.find(f"{xs}{kind}[@name='{name}']")
+
+    for name in ("GUIDType", "RGBType"):
+        a, b = definition(project, "simpleType", name), definition(codebook, "simpleType", name)
+        facets = [(e.tag, dict(e.attrib)) for e in a.iter()]
+        assert facets == [(e.tag, dict(e.attrib)) for e in b.iter()], name
+    for name in ("CodeType", "CodesType", "SetsType", "SetType"):
+        a, b = definition(project, "complexType", name), definition(codebook, "complexType", name)
+        attrs = [dict(e.attrib) for e in a.iter(f"{xs}attribute")]
+        assert attrs == [dict(e.attrib) for e in b.iter(f"{xs}attribute")], name
+        elements = [e.get("name") for e in a.iter(f"{xs}element") if e.get("name") != "NoteRef"]
+        if name == "SetType":  # the codebook's sets list member codes only
+            elements = [e for e in elements if e not in ("MemberSource", "MemberNote")]
+        assert elements == [e.get("name") for e in b.iter(f"{xs}element")], name
 
 
 def test_invalid_qdc_names_the_line(tmp_path):
@@ -320,13 +354,69 @@ ATLAS_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def test_schema_slips_outside_the_code_tree_only_warn(tmp_path):
+def test_atlas_codebook_with_sets_is_valid(tmp_path):
+    """ATLAS.ti writes sets as <MemberCode guid=...>, which is what Codebook.xsd declares."""
     path = tmp_path / "atlas.qdc"
     path.write_text(ATLAS_STYLE, encoding="utf-8")
-    with pytest.raises(CodebookError, match="MemberCode") as info:
-        validate_refi(path, xsd=XSD)  # the strict check
-    assert info.value.line == 10
-    with pytest.warns(UserWarning, match="outside the code tree"):
+    validate_refi(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         book = read_qdc(path)
     assert book.ids == ["price"] and book["price"].color == "#46AA00"
     assert book["price"].description == "Talk about prices."
+
+
+def test_schema_slips_outside_the_code_tree_only_warn(tmp_path):
+    """In a project the schema says <MemberCode targetGUID=...>; the codebook spelling is a
+    slip outside the code tree: validate_refi refuses it, read_qdc warns and reads the codes."""
+    project = """<?xml version="1.0" encoding="utf-8"?>
+<Project name="p" origin="ATLAS.ti Win 23.4.0" xmlns="urn:QDA-XML:project:1.0">
+  <CodeBook>
+    <Codes>
+      <Code guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" name="Price" color="#46AA00" isCodable="true"/>
+    </Codes>
+  </CodeBook>
+  <Sets>
+    <Set name="Drivers" guid="ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0">
+      <MemberCode guid="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294" />
+    </Set>
+  </Sets>
+</Project>
+"""
+    path = tmp_path / "atlas.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", project)
+    with pytest.raises(CodebookError, match="MemberCode") as info:
+        validate_refi(path, xsd=XSD)  # the strict check
+    assert info.value.line == 10  # the MemberCode line of project.qde
+    with pytest.warns(UserWarning, match="outside the code tree"):
+        book = read_qdc(path)
+    assert book.ids == ["price"] and book["price"].color == "#46AA00"
+
+
+def test_coded_segments_atlas_quotations_utf16_and_true_line_numbers(tmp_path):
+    # ATLAS.ti quotation export: several codes in one cell, one per line
+    atlas = tmp_path / "quotations.csv"
+    atlas.write_text(
+        'ID,Document,Codes,Quotation Content\n1:1,P1,"Price\nDelivery > Late","Too slow,\nand dear."\n'
+        "1:2,P2,Price,Cheap\n",
+        encoding="utf-8",
+    )
+    seg = read_coded_segments(atlas)
+    assert list(seg["code"]) == ["Price", "Delivery > Late", "Price"]
+    assert list(seg["line"]) == [2, 2, 5]  # the first record spans lines 2-4
+    # NVivo and Windows tools write tab-separated UTF-16
+    nvivo = tmp_path / "nodes.txt"
+    nvivo.write_bytes("Source\tNode\tCoded text\nP1\tNodes\\\\Price\tcheap\n".encode("utf-16"))
+    seg = read_coded_segments(nvivo)
+    assert list(seg["code"]) == ["Price"] and list(seg["document"]) == ["P1"]
+    broken = tmp_path / "bad.csv"
+    broken.write_bytes("document,code,text\nP1,A,ok\nP2,B,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputFileError, match="not UTF-8") as info:
+        read_coded_segments(broken)
+    assert info.value.line == 3
+    gap = tmp_path / "gap.csv"
+    gap.write_text('document,code,text\nP1,A,"two\nlines"\nP2,,t\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match="no code") as info:
+        read_coded_segments(gap)
+    assert info.value.line == 4

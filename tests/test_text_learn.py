@@ -13,14 +13,19 @@ from research.errors import DataError
 from research.text import (
     CodeClassifier,
     align_segments,
+    code_descriptions,
+    code_scores,
     codebook_from_paths,
     cross_validate_transcripts,
+    out_of_fold_codes,
     passage_labels,
     read_coded_segments,
     read_transcripts,
     split_passages,
     suggest_codes,
 )
+from research.text.features import passage_documents
+from research.text.learn import C_GRID, THRESHOLD_GRID
 
 PDPILOT = Path(__file__).parent / "data" / "transcripts" / "pdpilot"
 
@@ -80,12 +85,13 @@ def test_labels_roll_up_the_hierarchy(pdpilot):
 
 
 def test_leave_one_transcript_out_top_level_micro_f1(pdpilot):
-    """PDPilot P1-P4, top-level codes, turns: micro-F1 0.383 (pinned; majority baseline 0.188)."""
+    """PDPilot P1-P4, top-level codes, turns: micro-F1 0.474 with C and threshold chosen by
+    nested leave-one-transcript-out (pinned; session 1 had 0.383, majority baseline 0.188)."""
     _, _, book, passages, human, _ = pdpilot
     scores = cross_validate_transcripts(passages, human, codebook=book, level=1)
     micro = scores.set_index("code").loc["micro"]
-    np.testing.assert_allclose(micro["f1"], 0.3832, atol=0.005)
-    assert micro["precision"] > 0.3 and micro["recall"] > 0.4
+    np.testing.assert_allclose(micro["f1"], 0.4744, atol=0.005)
+    assert micro["precision"] > 0.38 and micro["recall"] > 0.5
     assert len(scores) == 8 + 2 and set(scores["label"][:8]) == {
         book[c].label for c in book.children(None)
     }
@@ -97,11 +103,11 @@ def test_leave_one_transcript_out_top_level_micro_f1(pdpilot):
     assert micro["f1"] > baseline + 0.15
 
 
-@pytest.mark.slow
 def test_deeper_levels_run_and_are_harder(pdpilot):
     _, _, book, passages, human, _ = pdpilot
-    top = cross_validate_transcripts(passages, human, codebook=book, level=1)
-    leaves = cross_validate_transcripts(passages, human, codebook=book)
+    fixed = CodeClassifier(C=10, threshold=0.3)  # no inner selection: keeps the test short
+    top = cross_validate_transcripts(passages, human, codebook=book, level=1, classifier=fixed)
+    leaves = cross_validate_transcripts(passages, human, codebook=book, classifier=fixed)
     assert leaves.set_index("code").loc["micro", "f1"] < top.set_index("code").loc["micro", "f1"]
 
 
@@ -132,7 +138,8 @@ def test_classifier_estimator_contract():
     assert proba.loc[0, "delivery"] > proba.loc[0, "price"]
     for bad, message in [
         (CodeClassifier(threshold=1.5), "threshold"),
-        (CodeClassifier(C=0), "C must be positive"),
+        (CodeClassifier(C=0), "C must be 'auto' or positive"),
+        (CodeClassifier(min_df=0), "min_df"),
         (CodeClassifier(class_weight="auto"), "class_weight"),
     ]:
         with pytest.raises(ValueError, match=message):
@@ -142,3 +149,97 @@ def test_classifier_estimator_contract():
     with pytest.raises(DataError, match="two transcripts"):
         one = pd.DataFrame({"transcript": ["a"], "turn": [1], "sentence": [0], "text": ["x"]})
         cross_validate_transcripts(one, one.assign(code="c"))
+
+
+def test_held_out_transcript_never_shapes_the_fold_model(pdpilot):
+    """Nested selection: the fold model for P4 is the model fitted on P1-P3 alone, its C and
+    threshold chosen by leave-one-out over P1-P3 only."""
+    _, _, book, passages, human, _ = pdpilot
+    labels = passage_labels(passages, human, codebook=book, level=1)
+    train = (passages["transcript"] != "P4").to_numpy()
+    descriptions = code_descriptions(book, level=1)
+    model = CodeClassifier().fit(
+        passages[train],
+        [labels[i] for i in np.flatnonzero(train)],
+        groups=passages.loc[train, "transcript"],
+        descriptions=descriptions,
+    )
+    assert list(model.selection_["C"]) == list(C_GRID)
+    assert model.C_ in C_GRID and model.threshold_ in THRESHOLD_GRID
+    best = model.selection_.loc[model.selection_["f1"].idxmax()]
+    assert (best["C"], best["threshold"]) == (model.C_, model.threshold_)
+    # P4's own labels play no part: scrambling them leaves the fitted model unchanged
+    scrambled = [
+        labels[i] if train[i] else frozenset({"study_limitations"}) for i in range(len(labels))
+    ]
+    again = CodeClassifier().fit(
+        passages[train],
+        [scrambled[i] for i in np.flatnonzero(train)],
+        groups=passages.loc[train, "transcript"],
+        descriptions=descriptions,
+    )
+    pd.testing.assert_frame_equal(
+        model.predict_proba(passages[~train]), again.predict_proba(passages[~train])
+    )
+
+
+def test_codebook_texts_position_and_length_features(pdpilot):
+    _, _, book, passages, _, _ = pdpilot
+    texts = code_descriptions(book, level=1)
+    assert set(texts) == set(book.children(None))
+    improvements = " ".join(texts["pdpilot_improvements"]).lower()
+    assert "pdpilot improvements" in improvements and "outliers" in improvements
+    docs, dense = passage_documents(passages, context=True, position=True)
+    assert len(docs) == len(passages) and dense.shape == (len(passages), 8)
+    p1 = np.flatnonzero(passages["transcript"].to_numpy() == "P1")
+    assert dense[p1[0], 0] == pytest.approx(1.0) and dense[p1[-1], 5] == pytest.approx(1.0)
+    assert docs[p1[1]][2].startswith(docs[p1[0]][0])  # neighbours: the passage before ...
+    assert docs[p1[1]][2].endswith(docs[p1[2]][0])  # ... and after
+    short = passages["text"].str.split().str.len().to_numpy() < 4
+    np.testing.assert_array_equal(dense[:, 7], short.astype(float))
+    bare, bare_dense = passage_documents(["a b", "c"])
+    assert bare == [("a b", "", ""), ("c", "", "")] and not bare_dense[:, :6].any()
+    with pytest.raises(TypeError, match="not one string"):
+        passage_documents("one passage")
+
+
+def test_codebook_texts_only_teach_codes_the_passages_show():
+    texts = ["the price was great", "cheap price", "slow delivery", "delivery late", "nice"]
+    labels = [{"price"}, {"price"}, {"delivery"}, {"delivery"}, set()]
+    extra = {"price": ["Price value cost"], "returns": ["Returns refunds"]}
+    model = CodeClassifier(threshold=0.5, C=10).fit(texts, labels, descriptions=extra)
+    assert model.classes_ == ["delivery", "price"]  # no "returns": no passage shows it
+    assert model.predict(["what a cost"]) == [["price"]]  # "cost" only in the codebook text
+    plain = CodeClassifier(threshold=0.5, C=10, codebook_text=False).fit(
+        texts, labels, descriptions=extra
+    )
+    assert plain.predict(["what a cost"]) == [[]]
+
+
+def test_inner_folds_keep_transcripts_whole():
+    from research.text.learn import _folds
+
+    groups = np.array([f"T{i % 7}" for i in range(40)])
+    folds = _folds(groups)
+    assert len(folds) == 5
+    tested = np.concatenate([test for _, test in folds])
+    assert sorted(tested) == list(range(40))
+    for train, test in folds:
+        assert not set(groups[train]) & set(groups[test])
+    assert len(_folds(groups[groups < "T3"])) == 3  # few transcripts: leave one out
+
+
+def test_code_scores_and_out_of_fold_codes(pdpilot):
+    _, _, book, passages, human, _ = pdpilot
+    perfect = code_scores(passages, human, human, codebook=book, level=1).set_index("code")
+    assert (perfect["f1"] == 1).all() and (perfect["precision"] == 1).all()
+    fixed = CodeClassifier(C=10, threshold=0.3)
+    machine = out_of_fold_codes(passages, human, codebook=book, level=1, classifier=fixed)
+    assert (machine["source"] == "model").all() and machine["confidence"].ge(0.3).all()
+    assert set(machine["code"]) <= set(book.children(None))
+    scores = cross_validate_transcripts(passages, human, codebook=book, level=1, classifier=fixed)
+    pd.testing.assert_frame_equal(
+        scores, code_scores(passages, human, machine, codebook=book, level=1)
+    )
+    with pytest.raises(DataError, match="two transcripts"):
+        out_of_fold_codes(passages[passages["transcript"] == "P1"], human, codebook=book)

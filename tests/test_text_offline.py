@@ -69,7 +69,7 @@ def test_whole_text_pipeline_needs_no_nltk_data_or_network(offline, tmp_path):
         unit="turn",
         level=1,
         evaluate=True,
-        classifier=CodeClassifier(threshold="auto"),
+        classifier=CodeClassifier(C=10, threshold="auto"),  # fixed C: keeps the test short
     )
     assert result.evaluation is not None and len(result.quotes) > 0
     assert len(result.collocations) > 0 and len(collocations(result.passages, by=None)) > 0
@@ -94,4 +94,65 @@ def test_the_patch_really_blocks(offline):
         nltk.data.find("tokenizers/punkt")
     with pytest.raises(NoData):
         nltk.download("punkt")
-    assert offline == ["data.find", "download"]
+    # the calls that need data deep inside NLTK are caught too
+    with pytest.raises(NoData):
+        nltk.word_tokenize("Punkt data would be loaded here.")
+    with pytest.raises(NoData):
+        from nltk.corpus import stopwords
+
+        stopwords.words("english")
+    with pytest.raises(NoData):
+        socket.create_connection(("192.0.2.1", 443), timeout=1)  # no DNS lookup
+    assert offline[:2] == ["data.find", "download"] and "socket.connect" in offline
+
+
+BLOCKED_FROM_THE_START = """
+import socket, sys
+import nltk, nltk.data
+
+tried = []
+def refuse(name):
+    def blocked(*args, **kwargs):
+        tried.append(name)
+        raise RuntimeError("blocked " + name)
+    return blocked
+
+nltk.download = refuse("download")
+nltk.data.find = refuse("data.find")
+nltk.data.load = refuse("data.load")
+socket.socket.connect = refuse("socket.connect")
+
+from typer.testing import CliRunner  # research is imported only now, under the block
+from research.cli import app
+
+result = CliRunner().invoke(app, sys.argv[1:])
+print(result.output)
+print("TRIED", tried)
+sys.exit(result.exit_code)
+"""
+
+
+def test_importing_and_running_the_cli_never_reaches_for_nltk_data(tmp_path):
+    """In a fresh interpreter whose NLTK data and network are blocked before `research` is
+    imported (an import-time download would be caught too) and NLTK_DATA points at an empty
+    folder, `research code` runs rules, learning and analysis."""
+    import os
+    import subprocess
+    import sys
+
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    book = tmp_path / "cb.yaml"
+    book.write_text("codes:\n  - id: price\n    include: [price, cheap]\n", encoding="utf-8")
+    env = {**os.environ, "NLTK_DATA": str(empty), "HOME": str(tmp_path)}
+    args = ["code", str(DATA / "formats"), "--codebook", str(book), "--out", str(tmp_path / "o")]
+    run = subprocess.run(
+        [sys.executable, "-c", BLOCKED_FROM_THE_START, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "TRIED []" in run.stdout
+    assert (tmp_path / "o" / "passages.csv").exists()

@@ -37,6 +37,23 @@ SEEDED = {
     "Fiona": r"\bFiona\b",
     "Dave": r"\bDave\b",
     "Michelle": r"\bMichelle\b",
+    # T04: North-American and international formats, spelt-out e-mails, IPs, lower-case and
+    # continental postcodes, names inside speaker-label qualifiers
+    "1-800-555-0199": r"555-0199|800-555",
+    "+1 212 555 0147": r"555 0147",
+    "0044 20 7946 0991": r"0991",
+    "+33 1 23 45 67 89": r"45 67 89",
+    "(617) 555-0123 ext. 42": r"555-0123|ext\. 42",
+    "rosa at example dot com": r"at example dot",
+    "rosa(at)mail(dot)example(dot)org": r"\(at\)|\(dot\)",
+    "192.168.1.254": r"192\.168",
+    "2001:db8::8a2e:370:7334": r"2001:db8|8a2e",
+    "sw1a 2aa": r"sw1a",
+    "90210": r"90210",
+    "Dan Okafor": r"\bDan\b|\bOkafor\b",
+    "Rosa": r"\bRosa\b",
+    # T05: video-call display names as speakers
+    "maria.gonzalez": r"\bmaria\b|gonzalez",
 }
 LEAK = re.compile("|".join(f"(?:{p})" for p in SEEDED.values()), re.IGNORECASE)
 
@@ -70,6 +87,32 @@ MARKDOWN = """**Interviewer:** Any thoughts on the price?
 
 **Participant:** The price was fair. My friend sent me https://shop.example.net/item/42 with a better price, she lives near K1A 0B1. Fiona and Dave said the same about the price.
 """
+OTHERS = """Dan Okafor (Interviewer): Where do you shop, and what about the price?
+
+Participant (Rosa): Online, the price matters. Call me on 1-800-555-0199 or +1 212 555 0147, from abroad 0044 20 7946 0991 or +33 1 23 45 67 89, or the office on (617) 555-0123 ext. 42. My email is rosa at example dot com, or rosa(at)mail(dot)example(dot)org.
+
+Dan Okafor (Interviewer): And delivery?
+
+Participant (Rosa): The delivery page showed my router 192.168.1.254 and 2001:db8::8a2e:370:7334, weird. Delivery to sw1a 2aa and later to 90210 Beverly Hills took ages. Dan said the delivery price would drop.
+"""
+DISPLAY_NAMES = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+dan.okafor: Hi Maria, what about the price?
+
+2
+00:00:04.500 --> 00:00:09.000
+maria.gonzalez: The price is fine, Dan. My friend calls me Maria Gonzalez, by the way.
+
+3
+00:00:09.500 --> 00:00:11.000
+dan.okafor: And the delivery?
+
+4
+00:00:11.500 --> 00:00:16.000
+maria.gonzalez: The delivery was slow, but the price made up for it, honestly it did.
+"""
 CODEBOOK = """codes:
   - id: price
     label: Price
@@ -87,10 +130,12 @@ def corpus(tmp_path: Path) -> dict[str, Path]:
     (folder / "T01_Priya_Shah.vtt").write_text(ZOOM, encoding="utf-8")  # a name in the id
     (folder / "T02.txt").write_text(NOTES, encoding="utf-8")
     (folder / "T03.md").write_text(MARKDOWN, encoding="utf-8")
+    (folder / "T04.txt").write_text(OTHERS, encoding="utf-8")
+    (folder / "T05.vtt").write_text(DISPLAY_NAMES, encoding="utf-8")
     meta = tmp_path / "meta.csv"
     meta.write_text(
         "transcript,respondent_id,segment,participant_name,interviewer\n"
-        "T01_Priya_Shah,R1,Savers,Priya Shah,Jordan Lee\nT02,R2,Savers,Tomasz Nowak,\nT03,R3,Stylists,,\n",
+        "T01_Priya_Shah,R1,Savers,Priya Shah,Jordan Lee\nT02,R2,Savers,Tomasz Nowak,\nT03,R3,Stylists,,\nT04,R4,Stylists,,\nT05,R5,Savers,,\n",
         encoding="utf-8",
     )
     book = tmp_path / "cb.yaml"
@@ -133,8 +178,8 @@ def test_no_seeded_detail_in_any_cli_output(corpus):
     assert "[PARTICIPANT]" in joined and "[NAME]" in joined
     passages = pd.read_csv(corpus["out"] / "passages.csv")
     assert set(passages["speaker"]) == {"[PARTICIPANT]", "Participant"}
-    assert set(passages["transcript"]) == {"transcript-1", "T02", "T03"}
-    for tag in ("[EMAIL]", "[PHONE]", "[URL]", "[POSTCODE]", "[NAME]", "[PARTICIPANT]"):
+    assert set(passages["transcript"]) == {"transcript-1", "T02", "T03", "T04", "T05"}
+    for tag in ("[EMAIL]", "[PHONE]", "[URL]", "[IP]", "[POSTCODE]", "[NAME]", "[PARTICIPANT]"):
         assert tag in " ".join(passages["text"]), tag
 
 
@@ -144,6 +189,7 @@ def test_library_outputs_are_redacted_by_default(corpus):
         assert not LEAK.search(frame.to_csv()), frame
     quotes = typical_quotes(result.coded, by="segment", per_code=3)  # speaker names only
     assert not re.search(r"@|900123|7946|4567|example\.|SW1A|K1A|M1 1AE", quotes.to_csv())
+    assert "T01_Priya_Shah" not in set(quotes["transcript"])  # the id names her
     assert not re.search(r"\bPriya\b|\bFiona\b|\bDave\b|\bMichelle\b", quotes.to_csv())
     # on its own, distinctive_terms finds introduced names (Fiona, Dave) but must be given
     # the metadata's names (Tomasz)
@@ -222,3 +268,85 @@ def test_participant_and_interviewer_tags_and_common_word_names():
 )
 def test_person_labels(label, person):
     assert is_person_label(label) is person
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 1-800-555-0199 now", "call [PHONE] now"),
+        ("call +1 (555) 123-4567 now", "call [PHONE] now"),
+        ("call 555.123.4567 now", "call [PHONE] now"),
+        ("my number is 5551234567", "my number is [PHONE]"),
+        ("call 212-555-0123 ext 12 now", "call [PHONE] now"),
+        ("call 0044 20 7946 0018 now", "call [PHONE] now"),
+        ("call +49 (0)30 123456 now", "call [PHONE] now"),
+        ("call +91-98765-43210 now", "call [PHONE] now"),
+        ("call +353 1 234 5678 now", "call [PHONE] now"),
+        ("call +44 (0) 7700 900123 now", "call [PHONE] now"),
+        ("server 192.168.0.1 down", "server [IP] down"),
+        ("server 10.0.0.255:8080.", "server [IP]."),
+        ("ipv6 2001:db8::ff00:42:8329 here", "ipv6 [IP] here"),
+        ("ipv6 fe80::1ff:fe23:4567:890a%eth0 here", "ipv6 [IP] here"),
+        ("mac 00:1A:2B:3C:4D:5E here", "mac [IP] here"),
+        ("mail john(at)example(dot)com now", "mail [EMAIL] now"),
+        ("mail john [at] example [dot] co [dot] uk now", "mail [EMAIL] now"),
+        ("mail john at example dot com now", "mail [EMAIL] now"),
+        ("post sw1a 1aa now", "post [POSTCODE] now"),
+        ("post 75008 Paris now", "post [POSTCODE] Paris now"),
+        ("my zip code is 10001.", "my zip code is [POSTCODE]."),
+    ],
+)
+def test_more_contact_shapes(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at 10:30:45 we met, the 00:01:02 mark",
+        "a::b and std::vector",
+        "I looked at the price and it was 12.50, 3 items at 10:30",
+        "Version 1.2.3 came out in 2019; 1,500 people, sizes 18-32.",
+        "I was born in 1985 in Manchester",
+    ],
+)
+def test_new_shapes_leave_ordinary_text_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "names"),
+    [
+        ("Dan (Interviewer)", ("Dan",)),
+        ("Interviewer (Dan Smith)", ("Dan Smith",)),
+        ("P1 (female, 34)", ()),
+        ("Participant (Rosa)", ("Rosa",)),
+        ("Speaker 2", ()),
+        ("dan.smith", ("dan.smith", "dan", "smith")),
+        ("maria", ("maria",)),
+        ("Unknown Speaker", ()),
+        ("SPEAKER_00", ()),
+        ("Female Participant 2", ()),
+    ],
+)
+def test_names_inside_speaker_label_qualifiers(label, names):
+    from research.text import label_names
+
+    assert label_names(label) == names
+    assert is_person_label(label) is bool(names)
+
+
+def test_the_study_pipeline_path_leaks_nothing(corpus):
+    """research/study.py codes turns and picks persona quotes with code_turns + pick_quotes;
+    the names it knows are the speakers and its `redact_names` option."""
+    from research.text import attach_segments, code_turns, load_codebook, read_transcripts
+
+    turns = read_transcripts(corpus["folder"])
+    coded = code_turns(turns, load_codebook(corpus["codebook"]))
+    links = pd.DataFrame(
+        {"transcript": ["T01_Priya_Shah", "T02", "T03", "T04", "T05"], "respondent_id": "R1"}
+    )
+    coded = attach_segments(coded, links, pd.Series(["Savers"], index=["R1"]))
+    quotes = pick_quotes(coded, by="segment", per_group=20, names=["Tomasz Nowak"])
+    assert len(quotes) >= 3 and "transcript-1" in set(quotes["transcript"])
+    assert not LEAK.search(quotes.to_csv()), LEAK.search(quotes.to_csv())

@@ -71,11 +71,18 @@ def code(
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Keep names and contacts in passages.csv.")
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Encoding of text transcripts, e.g. cp1252 (default UTF-8)."
+        ),
+    ] = None,
 ) -> None:
     """Code transcripts with a codebook (rules), human coding (--train) and a learned model.
 
     Writes passages.csv, codes_by_segment.csv, quotes.csv, cooccurrence.csv, terms.csv (and
-    evaluation.csv with --evaluate). Text is redacted unless --no-redact.
+    evaluation.csv, agreement.csv with --evaluate: leave-one-transcript-out scores and
+    human-versus-machine agreement). Text is redacted unless --no-redact.
 
     Example: research code interviews/ --codebook codebook.yaml --metadata meta.csv --out coded/
     """
@@ -93,6 +100,7 @@ def code(
         interviewer_names=interviewer or None,
         evaluate=evaluate,
         per_code=per_code,
+        encoding=encoding,
     )
     files = write_coding(result, out_dir, redacted=not no_redact)
     coded = result.coded
@@ -110,6 +118,12 @@ def code(
         out.print(
             f"Leave-one-transcript-out (level {level or 'as coded'}): micro precision "
             f"{micro['precision']:.3f}, recall {micro['recall']:.3f}, F1 {micro['f1']:.3f}"
+        )
+    if result.agreement is not None:
+        overall = result.agreement.set_index("code").loc["overall"]
+        out.print(
+            f"Human vs machine on the same passages: {overall['percent']:.1f}% agreement, "
+            f"Cohen's kappa {overall['kappa']:.3f}, Krippendorff's alpha {overall['alpha']:.3f}"
         )
     out.print(f"Wrote {', '.join(p.name for p in files.values())} to {out_dir}/")
 

@@ -31,15 +31,23 @@ from .coding import (
     code_summary,
     code_turns,
 )
-from .learn import CodeClassifier, cross_validate_transcripts, passage_labels, suggest_codes
+from .features import code_descriptions, passage_documents
+from .learn import CodeClassifier
 from .metadata import attach_metadata, metadata_names, read_metadata
 from .passages import PASSAGE_COLUMNS, sentiment, split_passages
 from .pipeline import CodingResult, code_transcripts, load_coding, output_passages, write_coding
 from .quotes import excerpt, pick_quotes, word_count
-from .redact import find_names, is_person_label, redact
+from .redact import find_names, is_person_label, label_names, redact
 from .refi import read_qdc, validate_refi, write_qdc
 from .representative import typical_quotes
 from .rules import Rules, keyword_regex, stem_tokens
+from .suggest import (
+    code_scores,
+    cross_validate_transcripts,
+    out_of_fold_codes,
+    passage_labels,
+    suggest_codes,
+)
 from .transcripts import (
     TURN_COLUMNS,
     detect_interviewers,
@@ -61,8 +69,10 @@ __all__ = [
     "align_segments",
     "attach_metadata",
     "attach_segments",
+    "code_descriptions",
     "code_frequencies",
     "code_passages",
+    "code_scores",
     "code_summary",
     "code_transcripts",
     "code_turns",
@@ -77,13 +87,16 @@ __all__ = [
     "find_names",
     "is_person_label",
     "keyword_regex",
+    "label_names",
     "load_codebook",
     "load_coding",
     "metadata_names",
+    "out_of_fold_codes",
     "output_passages",
     "parse_code_list",
     "parse_codebook",
     "parse_transcript",
+    "passage_documents",
     "passage_labels",
     "pick_quotes",
     "read_coded_segments",

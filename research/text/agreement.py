@@ -54,11 +54,12 @@ def reliability(ratings: pd.DataFrame) -> pd.Series:
     -------
     pandas.Series
         ``items``, ``coders``, ``percent`` (mean pairwise observed agreement, 0–100),
-        ``kappa`` (mean pairwise Cohen's kappa; for two coders, Cohen's kappa) and ``alpha``
+        ``kappa`` (mean pairwise Cohen's kappa; for two coders, Cohen's kappa), ``fleiss``
+        (Fleiss' kappa, the multi-coder generalisation of Scott's pi) and ``alpha``
         (Krippendorff's alpha, nominal distance; items rated by fewer than two coders are left
         out, as Krippendorff prescribes). ``kappa`` and ``alpha`` are NaN when every rating has
         the same value (no variation, so chance agreement is total and the ratio undefined).
-        ``percent`` and ``kappa`` use only items every coder rated.
+        ``percent``, ``kappa`` and ``fleiss`` use only items every coder rated.
 
     Raises
     ------
@@ -67,11 +68,12 @@ def reliability(ratings: pd.DataFrame) -> pd.Series:
 
     Notes
     -----
-    Computed with ``nltk.metrics.agreement.AnnotationTask`` (``avg_Ao``, ``kappa``, ``alpha``).
-    Checked against textbook examples: Cohen's kappa 0.4 for the 50-item table of
-    Wikipedia's worked example; Krippendorff's alpha 0.095 (binary, 2 coders) and 0.743
-    (nominal, 4 coders, missing values) from Krippendorff (2011), "Computing Krippendorff's
-    alpha-reliability".
+    Computed with ``nltk.metrics.agreement.AnnotationTask`` (``avg_Ao``, ``kappa``, ``pi``
+    for Fleiss' kappa, ``alpha``). Checked against textbook examples: Cohen's kappa 0.4 for
+    the 50-item table of Wikipedia's worked example; Fleiss' kappa 0.210 for the 10-subject,
+    14-rater table of Fleiss (1971) as worked on Wikipedia; Krippendorff's alpha 0.095
+    (binary, 2 coders) and 0.743 (nominal, 4 coders, missing values) from Krippendorff
+    (2011), "Computing Krippendorff's alpha-reliability".
     """
     if not isinstance(ratings, pd.DataFrame):
         raise TypeError(f"ratings must be a pandas DataFrame, got {type(ratings).__name__}")
@@ -88,7 +90,7 @@ def reliability(ratings: pd.DataFrame) -> pd.Series:
         raise DataError("no item was rated by at least two coders")
     complete = ratings[ratings.notna().all(axis=1)]
     values = pd.unique(ratings.stack().astype(str))
-    percent = kappa = alpha = np.nan
+    percent = kappa = fleiss = alpha = np.nan
     if len(complete):
         full = _task(
             [(str(c), str(i), str(v)) for c in complete.columns for i, v in complete[c].items()]
@@ -96,6 +98,7 @@ def reliability(ratings: pd.DataFrame) -> pd.Series:
         percent = 100.0 * full.avg_Ao()
         if len(pd.unique(complete.stack().astype(str))) > 1:
             kappa = full.kappa()
+            fleiss = full.pi()
     if len(values) > 1:
         alpha = _task(triples).alpha()
     return pd.Series(
@@ -104,6 +107,7 @@ def reliability(ratings: pd.DataFrame) -> pd.Series:
             "coders": int(ratings.shape[1]),
             "percent": percent,
             "kappa": kappa,
+            "fleiss": fleiss,
             "alpha": alpha,
         }
     )

@@ -1,7 +1,8 @@
 """Read WebVTT and SRT caption files (Zoom, Teams, Otter, YouTube) into speaker turns.
 
 Each cue is ``start --> end`` and one or more text lines. The speaker comes from a WebVTT voice
-tag (``<v Dan Smith>Hello</v>``, as Teams writes), a ``Name:`` prefix (Zoom, Otter), a
+tag (``<v Dan Smith>Hello</v>``, as Teams writes), a ``Name:`` prefix (Zoom, Otter; any
+display name, ``dan.smith:`` or ``Dan (he/him):``, once it starts two cues), a
 ``[Name]`` prefix, or a ``>>`` speaker-change marker; a cue without one continues the previous
 speaker. Consecutive cues of the same speaker are merged into one turn from the first cue's
 start to the last cue's end; a caption file without any speaker is split into turns at pauses
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputFileError
-from .textformats import UNLABELLED_SPEAKER, RawTurn, parse_time
+from .speakers import NOT_SPEAKERS, is_label_name, parse_time
+from .textformats import UNLABELLED_SPEAKER, RawTurn
 
 __all__ = ["PAUSE_SECONDS", "parse_captions"]
 
@@ -29,15 +31,41 @@ _TIMING = re.compile(rf"^\s*(?P<start>{_CUE_TIME})\s*-->\s*(?P<end>{_CUE_TIME})(
 _VOICE = re.compile(r"<v(?:\.[\w.\-]+)?\s+(?P<name>[^>]+)>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
 _PREFIX = re.compile(
-    r"^\s*(?:-\s*)?(?:(?P<name>[A-Z][\w'’.\-]*(?:[ \t]+(?:[A-Z][\w'’.\-]*|\d+)){0,3})\s*:"
+    r"^\s*(?:-\s*)?(?:(?P<name>[^\W_][\w'’.\-]*(?:[ \t]+[^\W_][\w'’.\-]*){0,5})\s*[:：]"
     r"|\[(?P<bracket>[^\[\]\n:]{1,40})\]\s*:?|(?P<arrows>>>)\s*)(?:\s|$)"
+)
+# Any display name before a colon (Zoom: "dan.smith:", "Dan Smith (he/him):", "iPad (2):");
+# taken as a speaker only when the same prefix starts at least two cues.
+_LOOSE = re.compile(r"^\s*(?:-\s*)?(?P<name>[^:<>\[\]\n?!;\"]{1,40}?)\s*:(?:\s|$)")
+_COMMON = frozenset(
+    """so and but then well yes no yeah okay ok note the a i it this that what why how because
+    also like um uh oh example question answer""".split()
 )
 _STAGE = re.compile(
     r"^(?:laugh\w*|pause\w*|inaudible|music|noise|applause|silence|crosstalk)$", re.IGNORECASE
 )
 
 
-def _cue_pieces(payload: list[str]) -> list[tuple[str | None, str]]:
+def _loose_names(cues: list[tuple[int, float, float, list[str]]]) -> set[str]:
+    """Colon prefixes that start at least two cue lines and read like names."""
+    counts: dict[str, int] = {}
+    for *_, payload in cues:
+        for line in payload:
+            m = _LOOSE.match(_TAG.sub("", html.unescape(line)))
+            if m is not None:
+                name = " ".join(m.group("name").split())
+                counts[name] = counts.get(name, 0) + 1
+    return {
+        name
+        for name, n in counts.items()
+        if n >= 2
+        and len(name.split()) <= 5
+        and not _STAGE.match(name)
+        and not set(name.lower().split()) <= _COMMON
+    }
+
+
+def _cue_pieces(payload: list[str], loose: set[str] = frozenset()) -> list[tuple[str | None, str]]:
     """``(speaker or None, text)`` pieces of one cue's payload lines."""
     text = "\n".join(payload)
     pieces: list[tuple[str | None, str]] = []
@@ -51,14 +79,20 @@ def _cue_pieces(payload: list[str]) -> list[tuple[str | None, str]]:
     else:
         for line in payload:
             m = _PREFIX.match(_TAG.sub("", html.unescape(line)))
+            if m is not None and m.group("name") and not is_label_name(m.group("name").strip()):
+                m = None  # "so basically: ..." is speech, not a speaker
+            if m is None and loose:
+                m = _LOOSE.match(_TAG.sub("", html.unescape(line)))
+                if m is not None and " ".join(m.group("name").split()) not in loose:
+                    m = None
             name = None
             if m is not None:
-                name = m.group("name") or m.group("bracket")
-                if name and _STAGE.match(name.strip()):
+                name = m.group("name") or m.groupdict().get("bracket")
+                if name and (_STAGE.match(name.strip()) or NOT_SPEAKERS.match(name.strip())):
                     m, name = None, None
             if m is None:
                 pieces.append((None, line))
-            elif m.group("arrows"):
+            elif m.groupdict().get("arrows"):
                 pieces.append(("", _TAG.sub("", html.unescape(line))[m.end() :]))
             else:
                 pieces.append(
@@ -117,6 +151,9 @@ def parse_captions(lines: Sequence[str], *, path: Path, kind: str) -> list[RawTu
         head = block[0].strip()
         if kind == "vtt" and head.split(" ")[0] in ("NOTE", "STYLE", "REGION"):
             continue
+        if kind == "srt" and cues and not head.isdigit() and not any("-->" in b for b in block):
+            cues[-1][3].extend(["", *block])  # a blank line inside a cue's text
+            continue
         at = 0 if _TIMING.match(block[0]) else 1
         timing = _TIMING.match(block[at]) if at < len(block) else None
         if timing is None:
@@ -138,8 +175,9 @@ def _merge(cues: list[tuple[int, float, float, list[str]]]) -> list[RawTurn]:
     turns: list[RawTurn] = []
     speaker: str | None = None
     last_text = ""
+    loose = _loose_names(cues)
     for line, start, end, payload in cues:
-        for name, text in _cue_pieces(payload):
+        for name, text in _cue_pieces(payload, loose):
             if name == "":  # ">>" marks a new, unnamed speaker
                 name = f"Speaker {sum(1 for t in turns if t.speaker.startswith('Speaker ')) + 1}"
             new_speaker = name if name is not None else speaker

@@ -10,6 +10,8 @@ coding passage by passage.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from os import PathLike
@@ -56,6 +58,7 @@ _ALIASES = {
         "quote",
         "excerpt",
         "quotation",
+        "quotationcontent",
         "selection",
         "codedsegments",
     ),
@@ -108,18 +111,25 @@ def read_coded_segments(path: str | PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputFileError("coded-segments file does not exist", path=path)
+    lines = None
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             raw = pd.read_excel(path, dtype=str)
         else:
-            text = path.read_text(encoding="utf-8-sig")
+            data = path.read_bytes()
+            encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+            text = data.decode(encoding)
             first = text.splitlines()[0] if text.strip() else ""
             sep = max([",", ";", "\t"], key=first.count)
             if path.suffix.lower() == ".tsv":
                 sep = "\t"
-            raw = pd.read_csv(path, dtype=str, sep=sep, encoding="utf-8-sig", keep_default_na=False)
+            raw = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
+            lines = _record_lines(text, sep)
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"not UTF-8 text (byte {exc.start}); save the table as UTF-8", path=path, line=line
+        ) from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise InputFileError(f"cannot read the table: {exc}", path=path) from None
     found = {}
@@ -137,9 +147,14 @@ def read_coded_segments(path: str | PathLike) -> pd.DataFrame:
             "document": raw[found["document"]].fillna("").astype(str).str.strip(),
             "code": raw[found["code"]].fillna("").astype(str),
             "text": raw[found["text"]].fillna("").astype(str),
-            "line": range(2, len(raw) + 2),
+            "line": lines
+            if lines is not None and len(lines) == len(raw)
+            else range(2, len(raw) + 2),
         }
     )
+    # ATLAS.ti lists all codes of a quotation in one cell, one per line
+    cells = [[c for c in re.split(r"\r?\n", v) if c.strip()] or [v] for v in out["code"]]
+    out = out.assign(code=cells).explode("code")
     out = out[out["text"].str.strip() != ""]
     for role in ("document", "code"):
         empty = out[out[role].str.strip() == ""]
@@ -149,6 +164,16 @@ def read_coded_segments(path: str | PathLike) -> pd.DataFrame:
             )
     out["code"] = [" > ".join(split_code_path(c)) for c in out["code"]]
     return out.reset_index(drop=True)
+
+
+def _record_lines(text: str, sep: str) -> list[int]:
+    """File line on which each data record starts (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    starts, previous = [], 0
+    for _ in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+    return starts[1:]
 
 
 def codebook_from_paths(

@@ -19,6 +19,7 @@ from .passages import sentiment, split_passages
 
 __all__ = [
     "CODED_COLUMNS",
+    "SPEAKERS_ATTR",
     "SOURCES",
     "SUMMARY_COLUMNS",
     "attach_segments",
@@ -45,6 +46,8 @@ CODED_COLUMNS = (
     "confidence",
     "sentiment",
 )
+#: Key of ``DataFrame.attrs`` where :func:`code_turns` keeps every speaker and role.
+SPEAKERS_ATTR = "speakers"
 #: Where a code on a passage came from.
 SOURCES = ("rule", "model", "human")
 
@@ -156,7 +159,8 @@ def code_turns(
     -------
     pandas.DataFrame
         The coded corpus (:data:`CODED_COLUMNS`), sorted by transcript, turn, sentence, then
-        codebook order.
+        codebook order. ``attrs["speakers"]`` maps every speaker label of `turns` to its
+        role, for redaction of quotes picked later.
 
     Raises
     ------
@@ -166,7 +170,12 @@ def code_turns(
     if not isinstance(codebook, Codebook):
         raise TypeError(f"codebook must be a Codebook, got {type(codebook).__name__}")
     passages = split_passages(turns, unit=unit, roles=roles, with_sentiment=False)
-    return code_passages(passages, codebook)
+    coded = code_passages(passages, codebook)
+    # every speaker of the interviews, interviewers included, so that quotes picked from
+    # this corpus later (pick_quotes) can redact names the coded rows alone do not show
+    roles_of = turns["role"] if "role" in turns.columns else pd.Series("", index=turns.index)
+    coded.attrs[SPEAKERS_ATTR] = dict(zip(turns["speaker"].astype(str), roles_of, strict=True))
+    return coded
 
 
 def code_summary(

@@ -9,6 +9,7 @@ names (``name``, ``participant_name``, ``first_name``, ``last_name``, ``full_nam
 
 from __future__ import annotations
 
+import io
 import re
 from os import PathLike
 from pathlib import Path
@@ -46,7 +47,8 @@ def read_metadata(path: str | PathLike) -> pd.DataFrame:
     Parameters
     ----------
     path : str or path-like
-        UTF-8 CSV with a header row (see the module docstring).
+        UTF-8 CSV with a header row (see the module docstring), separated by commas,
+        semicolons or tabs.
 
     Returns
     -------
@@ -65,9 +67,18 @@ def read_metadata(path: str | PathLike) -> pd.DataFrame:
     if not path.is_file():
         raise InputFileError("metadata file does not exist", path=path)
     try:
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+        first = text.splitlines()[0] if text.strip() else ""
+        sep = max([",", ";", "\t"], key=first.count)  # Excel in many locales writes ";"
+        raw = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"metadata is not UTF-8 text (byte {exc.start})", path=path) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(
+            f"metadata is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8",
+            path=path,
+            line=line,
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise InputFileError(f"cannot read the metadata CSV: {exc}", path=path) from None
     keys = {_key(c): c for c in raw.columns}
@@ -86,7 +97,7 @@ def read_metadata(path: str | PathLike) -> pd.DataFrame:
     out = raw.rename(columns=rename)
     out["transcript"] = [
         Path(t.strip()).stem
-        if t.strip().lower().endswith((".txt", ".md", ".docx", ".vtt", ".srt"))
+        if t.strip().lower().endswith((".txt", ".md", ".markdown", ".docx", ".vtt", ".srt"))
         else t.strip()
         for t in out["transcript"]
     ]

@@ -8,7 +8,6 @@ the metadata, and analyses the result by segment. :func:`write_coding` writes it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CodebookError, InputFileError
+from .agreement import coding_agreement
 from .analysis import (
     code_frequencies,
     collocations,
@@ -28,12 +28,22 @@ from .codebook import Code, Codebook, slug
 from .codebook_io import load_codebook
 from .coded_segments import align_segments, read_coded_segments, split_code_path
 from .coding import CODED_COLUMNS, code_passages, empty_coded
-from .learn import CodeClassifier, cross_validate_transcripts, suggest_codes
+from .coding_files import _transcript_of, load_coding
+from .learn import CodeClassifier
 from .metadata import attach_metadata, metadata_names, read_metadata
 from .passages import PASSAGE_KEY, split_passages
 from .quotes import people_names
-from .redact import INTERVIEWER, PARTICIPANT, find_names, is_person_label, redact
+from .redact import (
+    INTERVIEWER,
+    PARTICIPANT,
+    find_names,
+    is_person_label,
+    label_names,
+    redact,
+    safe_transcript_ids,
+)
 from .representative import typical_quotes
+from .suggest import code_scores, out_of_fold_codes, suggest_codes
 from .transcripts import read_transcripts
 
 __all__ = [
@@ -82,6 +92,7 @@ class CodingResult:
     collocations: pd.DataFrame
     cooccurrence: pd.DataFrame
     evaluation: pd.DataFrame | None = None
+    agreement: pd.DataFrame | None = None
     unaligned: pd.DataFrame | None = None
     redaction: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -109,16 +120,6 @@ def _with_paths(codebook: Codebook, paths: Iterable[str]) -> tuple[Codebook, lis
     return current, added
 
 
-def _transcript_of(documents: Iterable[str], transcripts: Iterable[str]) -> dict[str, str | None]:
-    """Transcript id of each document name (case-insensitive, file suffix optional)."""
-    by_key = {str(t).casefold(): str(t) for t in transcripts}
-    out = {}
-    for doc in documents:
-        key = str(doc).strip().casefold()
-        out[doc] = by_key.get(key, by_key.get(Path(key).stem))
-    return out
-
-
 def code_transcripts(
     transcripts: str | PathLike | Sequence[str | PathLike],
     codebook: Codebook | str | PathLike | None,
@@ -132,6 +133,7 @@ def code_transcripts(
     per_code: int = 1,
     names: Iterable[str] = (),
     classifier: CodeClassifier | None = None,
+    encoding: str | None = None,
 ) -> CodingResult:
     """Read, code and analyse transcripts.
 
@@ -156,13 +158,17 @@ def code_transcripts(
     interviewer_names : iterable of str, optional
         Interviewer speaker labels; None detects them.
     evaluate : bool
-        With `train`, also report leave-one-transcript-out precision/recall/F1 per code.
+        With `train`, also report leave-one-transcript-out precision/recall/F1 per code and
+        the agreement between the human coding and those out-of-fold machine codes.
     per_code : int
         Representative quotes per code and segment.
     names : iterable of str
         More names to redact (people mentioned in the interviews).
     classifier : CodeClassifier, optional
         Settings of the learned coder.
+    encoding : str, optional
+        Encoding of text transcripts (default UTF-8; see
+        :func:`~research.text.read_transcript`).
 
     Returns
     -------
@@ -177,7 +183,7 @@ def code_transcripts(
     else:
         book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     notes: list[str] = []
-    turns = read_transcripts(transcripts, interviewer_names=interviewer_names)
+    turns = read_transcripts(transcripts, interviewer_names=interviewer_names, encoding=encoding)
     passages = split_passages(turns, unit=unit)
     unlabelled = sorted(
         t for t, roles in turns.groupby("transcript")["role"] if set(roles) == {"other"}
@@ -193,7 +199,7 @@ def code_transcripts(
         if unknown:
             notes.append(f"metadata lists transcripts that were not read: {unknown[:5]}")
     frames = [code_passages(passages, book)] if book.rule_codes else []
-    evaluation = unaligned = None
+    evaluation = unaligned = agreement = None
     if train is not None:
         segments = read_coded_segments(train)
         book, added = _with_paths(book, segments["code"])
@@ -222,8 +228,12 @@ def code_transcripts(
                 )
             )
         if evaluate:
-            evaluation = cross_validate_transcripts(
+            machine = out_of_fold_codes(
                 passages[mask], human, codebook=book, level=level, classifier=classifier
+            )
+            evaluation = code_scores(passages[mask], human, machine, codebook=book, level=level)
+            agreement = coding_agreement(
+                human, machine, passages=passages[mask], codebook=book, level=level
             )
     coded = pd.concat([empty_coded(), *frames], ignore_index=True) if frames else empty_coded()
     coded = coded.astype(empty_coded().dtypes.to_dict())
@@ -233,9 +243,9 @@ def code_transcripts(
         by = "segment" if "segment" in meta.columns else None
     participant, interviewer = metadata_names(meta) if meta is not None else ([], [])
     interviewer += [
-        s
+        n
         for s in pd.unique(turns.loc[turns["role"] == "interviewer", "speaker"])
-        if is_person_label(s)
+        for n in label_names(s)
     ]
     # names introduced anywhere (``my sister Fiona``) are redacted everywhere
     found = tuple(dict.fromkeys(n for t in turns["text"].astype(str) for n in find_names(t)))
@@ -260,6 +270,7 @@ def code_transcripts(
         collocations=collocations(passages, by=by, names=_all_names(redaction)),
         cooccurrence=cooccurrence(coded, codebook=book, level=level),
         evaluation=evaluation,
+        agreement=agreement,
         unaligned=unaligned,
         redaction=redaction,
         notes=notes,
@@ -288,23 +299,13 @@ def _frequencies(coded, passages, by, book, level) -> pd.DataFrame:
 
 def safe_ids(result: CodingResult) -> dict[str, str]:
     """Transcript ids for output: an id holding a person's name (``Priya_Shah_T01``) becomes
-    ``transcript-1``, ``transcript-2``...; other ids are kept."""
-    parts = {
-        p.casefold()
+    ``transcript-1``, ``transcript-2``...; other ids are kept (:func:`safe_transcript_ids`)."""
+    names = [
+        name
         for key in ("names", "participant_names", "interviewer_names", "found_names")
         for name in result.redaction.get(key, ())
-        for p in re.split(r"[\W_]+", str(name))
-        if len(p) >= 3
-    }
-    out, n = {}, 0
-    for tid in sorted(map(str, pd.unique(result.turns["transcript"]))):
-        words = {w.casefold() for w in re.split(r"[\W_\d]+", tid) if w}
-        if words & parts or any(p in tid.casefold() for p in parts if len(p) >= 4):
-            n += 1
-            out[tid] = f"transcript-{n}"
-        else:
-            out[tid] = tid
-    return out
+    ]
+    return safe_transcript_ids(pd.unique(result.turns["transcript"]), names)
 
 
 def output_passages(result: CodingResult, *, redacted: bool = True) -> pd.DataFrame:
@@ -363,7 +364,8 @@ def write_coding(result: CodingResult, out: str | PathLike, *, redacted: bool = 
     -------
     dict of str to Path
         Also ``cooccurrence.csv``, ``terms.csv`` (distinctive words and collocations per
-        segment) and, when computed, ``evaluation.csv``.
+        segment) and, when computed, ``evaluation.csv`` (leave-one-transcript-out precision,
+        recall, F1) and ``agreement.csv`` (human coder versus the machine, per code).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -383,6 +385,8 @@ def write_coding(result: CodingResult, out: str | PathLike, *, redacted: bool = 
     }
     if result.evaluation is not None:
         tables["evaluation.csv"] = (result.evaluation, False)
+    if result.agreement is not None:
+        tables["agreement.csv"] = (result.agreement, False)
     files = {}
     for name, (frame, index) in tables.items():
         path = out / name
@@ -391,66 +395,3 @@ def write_coding(result: CodingResult, out: str | PathLike, *, redacted: bool = 
         tmp.replace(path)
         files[name.removesuffix(".csv")] = path
     return files
-
-
-def load_coding(
-    path: str | PathLike,
-    *,
-    transcripts: str | PathLike | None = None,
-    unit: str = "turn",
-    interviewer_names: Iterable[str] | None = None,
-) -> tuple[pd.DataFrame, Codebook | None]:
-    """Read one coder's coding for :func:`~research.text.agreement.coding_agreement`.
-
-    Parameters
-    ----------
-    path : path
-        Either a passage table (``passages.csv`` from ``research code``, or any CSV with
-        ``transcript``, ``code`` and passage position columns), or a coded-segments table
-        exported by a QDA program (document, code path, text), which needs `transcripts`.
-    transcripts : path, optional
-        Folder of the transcripts, to find a coded-segments table's segments in.
-    unit : {"turn", "sentence"}
-        Passage unit when aligning a coded-segments table.
-    interviewer_names : iterable of str, optional
-        Interviewer labels; None detects them.
-
-    Returns
-    -------
-    (pandas.DataFrame, Codebook or None)
-        The coded rows, and for a coded-segments table the code tree built from its paths.
-
-    Raises
-    ------
-    InputFileError
-        If the file is unreadable, or a coded-segments table comes without `transcripts`.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError("coding file does not exist", path=path)
-    try:
-        head = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputFileError(f"cannot read the coding CSV: {exc}", path=path) from None
-    if {"transcript", "code"} <= set(head.columns):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        for col in ("turn", "sentence"):
-            if col in frame.columns:
-                frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
-        return frame, None
-    segments = read_coded_segments(path)
-    if transcripts is None:
-        raise InputFileError(
-            "this is a coded-segments table; give the transcripts folder to find its segments in",
-            path=path,
-        )
-    from .coded_segments import codebook_from_paths
-
-    turns = read_transcripts(transcripts, interviewer_names=interviewer_names)
-    owner = _transcript_of(pd.unique(segments["document"]), pd.unique(turns["transcript"]))
-    turns = turns[turns["transcript"].isin({t for t in owner.values() if t is not None})]
-    passages = split_passages(turns, unit=unit, with_sentiment=False)
-    book = codebook_from_paths(segments["code"], path=str(path))
-    coded, _ = align_segments(passages, turns, segments, book)
-    uncoded = passages[list(PASSAGE_KEY)].assign(code="")
-    return pd.concat([coded[[*PASSAGE_KEY, "code"]], uncoded], ignore_index=True), book

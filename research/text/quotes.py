@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import DataError, suggest
 from ._typical import typicality
 from .passages import sentence_spans
-from .redact import find_names, is_person_label, redact
+from .redact import find_names, label_names, redact, safe_transcript_ids
 
 __all__ = ["ELLIPSIS", "QUOTE_COLUMNS", "excerpt", "people_names", "pick_quotes", "word_count"]
 
@@ -253,20 +253,26 @@ def people_names(
 ) -> dict[str, tuple[str, ...]]:
     """Keyword arguments for :func:`~research.text.redact.redact`, adding speaker names.
 
-    Speaker labels of `frame` (column ``speaker``, if any) that are people's names join the
-    interviewer names when their ``role`` is ``interviewer`` or they are listed there, and
-    the participant names otherwise.
+    Speaker labels of `frame` (column ``speaker``, if any, and the ``attrs["speakers"]``
+    that :func:`~research.text.coding.code_turns` records, interviewers included) that are
+    people's names join the interviewer names when their ``role`` is ``interviewer`` or they
+    are listed there, and the participant names otherwise.
     """
     interviewers = list(_names(interviewer_names))
     participants = list(_names(participant_names))
-    if "speaker" in frame.columns:
-        roles = frame["role"] if "role" in frame.columns else pd.Series("", index=frame.index)
-        for speaker, role in zip(frame["speaker"], roles, strict=True):
-            if isinstance(speaker, str) and is_person_label(speaker):
-                if role == "interviewer" or speaker in interviewers:
-                    interviewers.append(speaker)
-                else:
-                    participants.append(speaker)
+    if "speaker" in frame.columns or frame.attrs.get("speakers"):
+        if "speaker" in frame.columns:
+            roles = frame["role"] if "role" in frame.columns else pd.Series("", index=frame.index)
+            pairs = list(zip(frame["speaker"], roles, strict=True))
+        else:
+            pairs = []
+        pairs += list(dict(frame.attrs.get("speakers") or {}).items())  # from code_turns
+        for speaker, role in pairs:
+            people = label_names(speaker) if isinstance(speaker, str) else ()
+            if role == "interviewer" or speaker in interviewers:
+                interviewers.extend(people)
+            else:
+                participants.extend(people)
     return {
         "names": _names(names),
         "participant_names": tuple(dict.fromkeys(participants)),
@@ -314,7 +320,9 @@ def pick_quotes(
     -------
     pandas.DataFrame
         Columns [`by`,] ``code``, ``transcript``, ``turn`` and ``quote``; groups in sorted
-        order, quotes in the order chosen (leading codes first). Empty if nothing fits.
+        order, quotes in the order chosen (leading codes first). Empty if nothing fits. A
+        transcript id holding a known name (``T01_Priya_Shah``) is shown as
+        ``transcript-1`` (see :func:`~research.text.redact.safe_transcript_ids`).
 
     Raises
     ------
@@ -366,4 +374,10 @@ def pick_quotes(
         out = out.rename(columns={"_group": by})
     if len(out):
         out["turn"] = out["turn"].astype(coded["turn"].dtype)
+        # an id such as "T01_Priya_Shah" would name the participant next to the quote
+        known = [
+            n for key in ("names", "participant_names", "interviewer_names") for n in people[key]
+        ]
+        ids = safe_transcript_ids(pd.unique(coded["transcript"].astype(str)), known)
+        out["transcript"] = [ids.get(str(t), t) for t in out["transcript"]]
     return out.reset_index(drop=True)

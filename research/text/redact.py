@@ -2,10 +2,14 @@
 
 :func:`redact` replaces, with role tags:
 
-* e-mail addresses → ``[EMAIL]``; web addresses → ``[URL]``;
-* phone numbers (UK, international ``+CC``, North-American shapes) → ``[PHONE]``;
-* postcodes (UK ``SW1A 1AA``, Canadian ``K1A 0B1``, Irish Eircode ``D02 X285``, US ZIP after a
-  state code ``NY 10001`` and ZIP+4 ``10001-1234``) → ``[POSTCODE]``;
+* e-mail addresses, also spelt out (``jo (at) example (dot) com``, ``jo at example dot com``)
+  → ``[EMAIL]``; web addresses → ``[URL]``;
+* IPv4 and IPv6 addresses and MAC addresses → ``[IP]``;
+* phone numbers (UK, international ``+CC`` or ``00CC``, North-American shapes with or without
+  a leading ``1``, ten-digit runs, extensions) → ``[PHONE]``;
+* postcodes (UK ``SW1A 1AA`` in either case, Canadian ``K1A 0B1``, Irish Eircode ``D02 X285``,
+  US ZIP after a state code ``NY 10001`` or the word ZIP, ZIP+4 ``10001-1234``, and five-digit
+  codes before a place name, ``75008 Paris``) → ``[POSTCODE]``;
 * names of participants (from the metadata, or speaker labels that are names) →
   ``[PARTICIPANT]``; of interviewers → ``[INTERVIEWER]``; of anyone else given, or introduced
   with a relationship word (``my sister Priya``, ``the courier Dave``, ``married to Jo``) →
@@ -27,6 +31,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 __all__ = [
     "EMAIL",
     "INTERVIEWER",
+    "IP",
     "LINK",
     "NAME",
     "PARTICIPANT",
@@ -37,7 +42,9 @@ __all__ = [
     "URL",
     "find_names",
     "is_person_label",
+    "label_names",
     "redact",
+    "safe_transcript_ids",
 ]
 
 EMAIL = "[EMAIL]"
@@ -45,11 +52,12 @@ PHONE = "[PHONE]"
 URL = "[URL]"
 LINK = URL  # older name
 POSTCODE = "[POSTCODE]"
+IP = "[IP]"
 NAME = "[NAME]"
 PARTICIPANT = "[PARTICIPANT]"
 INTERVIEWER = "[INTERVIEWER]"
 #: Every tag :func:`redact` writes.
-TAGS = (EMAIL, PHONE, URL, POSTCODE, NAME, PARTICIPANT, INTERVIEWER)
+TAGS = (EMAIL, PHONE, URL, IP, POSTCODE, NAME, PARTICIPANT, INTERVIEWER)
 
 #: Relationship words after which a capitalised word is taken to be a first name.
 RELATIONS = tuple(
@@ -64,6 +72,27 @@ _TLDS = (
     "nl|us|ca|au|nz|in|tv|ly"
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_AT, _DOT = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*", r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*"
+_EMAIL_SPELT = re.compile(
+    rf"""(?<![\w.+-])[\w.+-]+(?:{_AT}|\s*@\s*)[\w-]+(?:(?:{_DOT}|\.)[\w-]+)*{_DOT}[\w-]+
+    | (?<![\w.+-])[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:{_TLDS})\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_HEX = r"[0-9A-Fa-f]{1,4}"
+_IP = re.compile(
+    rf"""
+    (?<![\w.:])(?:
+        (?:{_OCTET}\.){{3}}{_OCTET}(?::\d{{1,5}})?(?!\w|\.\d)               # 192.168.0.1:80
+      | (?:(?:{_HEX}:){{7}}{_HEX}                                          # full IPv6
+         | (?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?                  # 2001:db8::1
+         | ::{_HEX}(?::{_HEX}){{0,6}}                                       # ::1
+        )(?:%[\w.]+)?(?!\w|:[\w:])
+      | (?:[0-9A-Fa-f]{{2}}[:-]){{5}}[0-9A-Fa-f]{{2}}(?![\w:-])              # MAC address
+    )
+    """,
+    re.VERBOSE,
+)
 _URL_END = r"[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?…]"
 _URL = re.compile(
     rf"""
@@ -79,10 +108,11 @@ _D = r"(?:\)?[ \t.\-]?\(?\d)"
 _PHONE = re.compile(
     rf"""
     (?<![\w+/.\-])(?:
-        \+\d{{1,3}}(?:[ \t.\-]?\(0\))?{_D}{{6,12}}                     # +44 7700 900123
+        (?:\+|00)\d{{1,3}}(?:[ \t.\-]?\(0\))?{_D}{{6,12}}              # +44 7700 900123
       | \(?0{_D}{{9,10}}                                            # 07700 900123, 01632 960001
-      | (?:\(\d{{3}}\)[ \t]?|\d{{3}}[ \t.\-])\d{{3}}[ \t.\-]\d{{4}}      # (555) 123-4567
-    )(?![\w/]|[.\-]\d)
+      | (?:1[ \t.\-])?(?:\(\d{{3}}\)[ \t]?|\d{{3}}[ \t.\-])\d{{3}}[ \t.\-]\d{{4}}  # (555) 123-4567
+      | [2-9]\d{{9}}                                               # 5551234567
+    )(?:[ \t]*(?:ext\.?|extension|x)[ \t]*\d{{1,5}})?(?![\w/]|[.\-]\d)
     """,
     re.VERBOSE,
 )
@@ -97,10 +127,13 @@ _POSTCODE = re.compile(
       | [ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d   # Canada: K1A 0B1
       | [AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y\d]{4}                 # Eircode: D02 X285
       | \d{5}-\d{4}                                                # US ZIP+4
+      | (?i:[a-z]{1,2}\d[a-z\d]?[ \t]\d[abd-hjlnp-uw-z]{2})             # UK, lower case
+      | (?:[A-Z]{1,2}-)?\d{5}(?=[ \t]+[A-Z][a-zà-ÿ]{2,})              # 75008 Paris
     )(?![\w-])
     """,
     re.VERBOSE,
 )
+_ZIP_WORD = re.compile(r"(?i:\b(?:zip|post|postal)(?:\s*code)?(?:\s+is)?[:\s]\s*)\d{5}\b")
 _ZIP = re.compile(rf"(?<![\w-])((?:{'|'.join(_US_STATES)}),?\s+)\d{{5}}(?![\w-])")
 _CAPNAME = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|['’][A-Z][a-z]+)?"
 _NOT_NAMES = frozenset(
@@ -125,39 +158,82 @@ _CALLED = re.compile(
 )
 # Speaker labels that name a role, not a person ("Participant", "Speaker 2", "P3", "id1").
 _ROLE_LABEL = re.compile(
-    r"^(?:(?:the\s+)?(?:lead\s+|co-?)?(?:interviewer|interviewee|participant|respondent|"
+    r"^(?:(?:the\s+)?(?:lead\s+|co-?|(?:unknown|unidentified|other|female|male|new)\s+)?"
+    r"(?:interviewer|interviewee|participant|respondent|"
     r"moderator|facilitator|researcher|speaker|customer|user|host|guest|observer|note-?taker|"
     r"unknown|unidentified|unlabelled|unlabeled|person|voice|audience|member|client|subject|"
     r"child|parent|staff|man|woman|male|female|teacher|student|pupil|doctor|nurse|patient|"
     r"manager|owner|buyer|seller|shopper|expert|panell?ist|attendee|employee|caller|agent|"
-    r"narrator|translator|interpreter|other|all|group|everyone|several|multiple)s?(?:\s*[#\-]?\s*(?:\d+|[a-z]))?"
+    r"narrator|translator|interpreter|other|all|group|everyone|several|multiple)s?(?:\s*[#\-_]?\s*(?:\d+|[a-z]))?"
     r"|[a-z]{0,4}\s?\d+[a-z]?|Q|A)$",
     re.IGNORECASE,
 )
 
 
-def is_person_label(label: str) -> bool:
-    """Return True if a speaker label looks like a person's name rather than a role.
+def _person(text: str) -> bool:
+    if not text or _ROLE_LABEL.match(text):
+        return False
+    words = text.replace("’", "'").split()
+    letters = [w.replace("'", "").replace("-", "").replace(".", "") for w in words]
+    if len(words) > 4 or not all(w.isalpha() for w in letters):
+        return False
+    if text.islower():  # "maria" in a chat-style export; not "so" or "the"
+        return not any(w in ENGLISH_STOP_WORDS for w in words)
+    return all(w[0].isupper() for w in words)
+
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+$", re.IGNORECASE)
+
+
+def _username_parts(text: str) -> tuple[str, ...]:
+    """``dan.smith`` (a video-call display name) and its name-like parts ``dan``, ``smith``."""
+    parts = [p for p in re.split(r"[._-]", text) if len(p) >= 3 and p.isalpha()]
+    return (text, *(p for p in parts if p.lower() not in ENGLISH_STOP_WORDS))
+
+
+def label_names(label: str) -> tuple[str, ...]:
+    """Return the people's names in a speaker label.
 
     Parameters
     ----------
     label : str
-        A speaker label (``Dan``, ``Priya Shah``, ``Participant``, ``Speaker 2``, ``id1``).
+        A speaker label, possibly with a bracketed qualifier (``Dan (Interviewer)``,
+        ``Interviewer (Dan Smith)``, ``P1 (female, 34)``).
+
+    Returns
+    -------
+    tuple of str
+        The label, or the parts of it outside and inside brackets (split on commas and
+        slashes), that are names rather than roles or ids; a user name such as
+        ``dan.smith`` and its parts (``dan``, ``smith``); empty for ``Participant``,
+        ``Speaker 2``, ``P1 (female, 34)``, ``SPEAKER_00``.
+    """
+    text = " ".join(str(label).split())
+    if _USERNAME.match(text) and not _ROLE_LABEL.match(text):
+        return _username_parts(text)
+    if "(" not in text and "/" not in text:
+        return (text,) if _person(text) else ()
+    parts = re.split(r"[()\[\],/;]+", text)
+    return tuple(dict.fromkeys(p for p in (" ".join(x.split()) for x in parts) if _person(p)))
+
+
+def is_person_label(label: str) -> bool:
+    """Return True if a speaker label names a person rather than only a role.
+
+    Parameters
+    ----------
+    label : str
+        A speaker label (``Dan``, ``Priya Shah``, ``Participant``, ``Speaker 2``, ``id1``,
+        ``Dan (Interviewer)``).
 
     Returns
     -------
     bool
         False for role words, numbered roles and ids (``Interviewer 1``, ``P3``, ``id1``,
-        ``Q``); True for one to four alphabetic words starting with a capital letter.
+        ``Q``); True for one to four alphabetic words starting with a capital letter, also
+        inside or before a bracketed qualifier (see :func:`label_names`).
     """
-    text = " ".join(str(label).split())
-    if not text or _ROLE_LABEL.match(text):
-        return False
-    words = text.replace("’", "'").split()
-    return len(words) <= 4 and all(
-        w[0].isupper() and w.replace("'", "").replace("-", "").replace(".", "").isalpha()
-        for w in words
-    )
+    return bool(label_names(label))
 
 
 def find_names(text: str) -> list[str]:
@@ -218,6 +294,42 @@ def _with_parts(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def safe_transcript_ids(ids: Iterable[str], names: Iterable[str]) -> dict[str, str]:
+    """Transcript ids for output: an id holding one of `names` (``T01_Priya_Shah``) becomes
+    ``transcript-1``, ``transcript-2``... in sorted order; other ids are kept.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Transcript ids.
+    names : iterable of str
+        People's names; each word of three or more letters counts.
+
+    Returns
+    -------
+    dict of str to str
+        Id → id to show.
+    """
+    parts = {p.casefold() for name in names for p in re.split(r"[\W_]+", str(name)) if len(p) >= 3}
+    out, n = {}, 0
+    for tid in sorted(dict.fromkeys(map(str, ids))):
+        words = {w.casefold() for w in re.split(r"[\W_\d]+", tid) if w}
+        if words & parts or any(p in tid.casefold() for p in parts if len(p) >= 4):
+            n += 1
+            out[tid] = f"transcript-{n}"
+        else:
+            out[tid] = tid
+    return out
+
+
+def _ip_tag(m: re.Match[str]) -> str:
+    """``[IP]``, except for short ``::`` forms such as ``a::b`` that are not addresses."""
+    found = m.group(0)
+    if "::" in found and sum(c.isalnum() for c in found.split("%")[0]) < 4:
+        return found
+    return IP
+
+
 def redact(
     text: str,
     *,
@@ -234,7 +346,7 @@ def redact(
         The passage.
     names : iterable of str or str, optional
         Other people's names, removed wherever they occur as whole words in any case
-        (``[NAME]``). A single string is one name.
+        (``[NAME]``), each word of a multi-word name as well. A single string is one name.
     participant_names, interviewer_names : iterable of str or str, optional
         Names of participants (``[PARTICIPANT]``) and interviewers (``[INTERVIEWER]``), for
         example from the metadata or the speaker labels. Each word of a multi-word name is
@@ -253,15 +365,18 @@ def redact(
     if not isinstance(text, str):
         raise TypeError(f"redact needs a str, got {type(text).__name__}")
     out = _EMAIL.sub(EMAIL, text)
+    out = _EMAIL_SPELT.sub(EMAIL, out)
     out = _URL.sub(URL, out)
+    out = _IP.sub(_ip_tag, out)
     out = _PHONE.sub(PHONE, out)
     out = _POSTCODE.sub(POSTCODE, out)
     out = _ZIP.sub(lambda m: m.group(1) + POSTCODE, out)
+    out = _ZIP_WORD.sub(lambda m: m.group(0)[:-5] + POSTCODE, out)
     found = [*_as_tuple(found_names), *find_names(out)]
     steps = (
         (_with_parts(_as_tuple(participant_names)), True, PARTICIPANT),
         (_with_parts(_as_tuple(interviewer_names)), True, INTERVIEWER),
-        (_as_tuple(names), True, NAME),
+        (_with_parts(_as_tuple(names)), True, NAME),
         (tuple(found), False, NAME),
     )
     for group, any_case, tag in steps:

@@ -6,12 +6,12 @@ holding ``<Codes>`` (nested ``<Code guid name isCodable color>`` with a ``<Descr
 optional ``<Sets>``; a ``.qdpx`` file is a zip archive whose ``project.qde`` is a
 ``<Project xmlns="urn:QDA-XML:project:1.0">`` document with the same ``<CodeBook><Codes>``.
 
-Validation uses the project schema ``Project-mrt2019.xsd`` (REFI-QDA 1.0, MIT licence), which
-ships with this package. The codebook schema (``Codebook.xsd``) is not shipped by REFI with the
-project schema; it declares the same ``CodeType``/``SetType`` in the codebook namespace under a
-``CodeBook`` root (``Codes``, optional ``Sets``, an ``origin`` attribute), so
-:func:`codebook_schema` derives it from the project schema: same types, codebook namespace,
-that root element. Rules (keywords, regexes) have no place in REFI-QDA and are not exported.
+Validation uses the two REFI-QDA 1.0 schemas (MIT licence), which ship with this package:
+``Project-mrt2019.xsd`` for projects and ``Codebook.xsd`` for codebooks. The codebook schema is
+not the project schema's types in another namespace: its codes hold no ``NoteRef`` and its
+sets name member codes by ``<MemberCode guid=...>`` (the project schema says ``targetGUID``),
+as ATLAS.ti and QualCoder write them. Rules (keywords, regexes) have no place in REFI-QDA and
+are not exported.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .codebook import Code, Codebook, slug
 
 __all__ = [
     "CODEBOOK_NS",
+    "CODEBOOK_XSD",
     "PROJECT_NS",
     "PROJECT_XSD",
     "codebook_schema",
@@ -45,17 +46,9 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 #: The REFI-QDA project schema bundled with the package.
 PROJECT_XSD = Path(__file__).with_name("schema") / "Project-mrt2019.xsd"
+#: The REFI-QDA codebook schema bundled with the package.
+CODEBOOK_XSD = Path(__file__).with_name("schema") / "Codebook.xsd"
 
-_CODEBOOK_ROOT = """
-	<xsd:element name="CodeBook" type="CodeBookFileType"/>
-	<xsd:complexType name="CodeBookFileType">
-		<xsd:sequence>
-			<xsd:element name="Codes" type="CodesType"/>
-			<xsd:element name="Sets" type="SetsType" minOccurs="0"/>
-		</xsd:sequence>
-		<xsd:attribute name="origin" type="xsd:string"/>
-	</xsd:complexType>
-"""
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
 
 
@@ -70,28 +63,33 @@ def project_schema(xsd: str | PathLike = PROJECT_XSD) -> etree.XMLSchema:
 
 
 @lru_cache(maxsize=4)
-def codebook_schema(xsd: str | PathLike = PROJECT_XSD) -> etree.XMLSchema:
-    """The REFI-QDA codebook schema, derived from the project schema.
+def codebook_schema(xsd: str | PathLike = CODEBOOK_XSD) -> etree.XMLSchema:
+    """The REFI-QDA codebook schema (``Codebook.xsd``) as an lxml schema.
 
     Parameters
     ----------
     xsd : path, optional
-        ``Project-mrt2019.xsd``; the bundled copy by default.
+        A codebook schema; the bundled ``Codebook.xsd`` by default.
 
     Returns
     -------
     lxml.etree.XMLSchema
-        The project schema's types in the ``urn:QDA-XML:codebook:1.0`` namespace, with a
-        ``CodeBook`` root holding ``Codes`` and optional ``Sets`` and an ``origin``
-        attribute, as ``Codebook.xsd`` declares.
+        A ``CodeBook`` root (``origin`` attribute) holding ``Codes`` and optional ``Sets``
+        in the ``urn:QDA-XML:codebook:1.0`` namespace.
+
+    Raises
+    ------
+    CodebookError
+        If `xsd` is not a codebook schema (for example the project schema).
     """
-    text = Path(xsd).read_text(encoding="utf-8")
-    text = text.replace(f'"{PROJECT_NS}"', f'"{CODEBOOK_NS}"')
-    anchor = "<!-- ===== Type Definitions ===== -->"
-    if anchor not in text:
-        raise CodebookError("not the REFI-QDA project schema", path=str(xsd))
-    text = text.replace(anchor, _CODEBOOK_ROOT + anchor, 1)
-    return _schema(text.encode("utf-8"))
+    root = etree.fromstring(Path(xsd).read_bytes(), _PARSER)
+    if root.get("targetNamespace") != CODEBOOK_NS:
+        raise CodebookError(
+            f"not the REFI-QDA codebook schema (its namespace is {root.get('targetNamespace')!r},"
+            f" expected {CODEBOOK_NS!r})",
+            path=str(xsd),
+        )
+    return etree.XMLSchema(root)
 
 
 def _parse(data: bytes, path: Path) -> etree._Element:
@@ -117,7 +115,12 @@ def _document(path: Path) -> tuple[etree._Element, str]:
     return root, "project" if etree.QName(root).localname == "Project" else "codebook"
 
 
-def validate_refi(path: str | PathLike, *, xsd: str | PathLike = PROJECT_XSD) -> None:
+def validate_refi(
+    path: str | PathLike,
+    *,
+    xsd: str | PathLike = PROJECT_XSD,
+    codebook_xsd: str | PathLike = CODEBOOK_XSD,
+) -> None:
     """Validate a ``.qdc``, ``.qde`` or ``.qdpx`` file against the REFI-QDA schema.
 
     Parameters
@@ -125,7 +128,9 @@ def validate_refi(path: str | PathLike, *, xsd: str | PathLike = PROJECT_XSD) ->
     path : str or path-like
         The file.
     xsd : path, optional
-        ``Project-mrt2019.xsd``.
+        The project schema, for ``.qde``/``.qdpx`` (bundled ``Project-mrt2019.xsd``).
+    codebook_xsd : path, optional
+        The codebook schema, for ``.qdc`` (bundled ``Codebook.xsd``).
 
     Raises
     ------
@@ -137,7 +142,7 @@ def validate_refi(path: str | PathLike, *, xsd: str | PathLike = PROJECT_XSD) ->
     if not path.is_file():
         raise InputFileError("REFI-QDA file does not exist", path=path)
     root, kind = _document(path)
-    schema = project_schema(str(xsd)) if kind == "project" else codebook_schema(str(xsd))
+    schema = project_schema(str(xsd)) if kind == "project" else codebook_schema(str(codebook_xsd))
     if not schema.validate(etree.ElementTree(root)):
         error = schema.error_log[0]
         raise CodebookError(
@@ -156,8 +161,8 @@ def read_qdc(path: str | PathLike, *, validate: bool = True) -> Codebook:
         The file.
     validate : bool, default True
         Check it against the schema first: a violation in the code tree raises, one
-        elsewhere (such as the ``<Sets>`` ATLAS.ti 23 writes) only warns, as the codes are
-        still readable. :func:`validate_refi` is the strict check.
+        elsewhere (such as codebook-style ``<MemberCode guid=...>`` sets inside a project)
+        only warns, as the codes are still readable. :func:`validate_refi` is the strict check.
 
     Returns
     -------
@@ -218,8 +223,8 @@ def read_qdc(path: str | PathLike, *, validate: bool = True) -> Codebook:
 
 
 def _check_codes(root: etree._Element, kind: str, path: Path) -> None:
-    """Validate; errors in the code tree are fatal, errors elsewhere (ATLAS.ti 23 writes
-    ``<MemberCode guid=...>`` in ``<Sets>``, which the schema spells ``targetGUID``) warn."""
+    """Validate; errors in the code tree are fatal, errors elsewhere warn (a project whose
+    ``<Sets>`` use the codebook schema's ``<MemberCode guid=...>`` instead of ``targetGUID``)."""
     schema = project_schema() if kind == "project" else codebook_schema()
     if schema.validate(etree.ElementTree(root)):
         return

@@ -20,7 +20,7 @@ from .analysis import ALL, _roll
 from .codebook import Codebook
 from .passages import PASSAGE_KEY, require_columns
 from .quotes import _check_positive, excerpt, people_names, word_count
-from .redact import find_names, redact
+from .redact import find_names, redact, safe_transcript_ids
 
 __all__ = ["REPRESENTATIVE_COLUMNS", "typical_quotes"]
 
@@ -156,4 +156,9 @@ def typical_quotes(
                     quote,
                 )
             )
-    return pd.DataFrame(rows, columns=[name, *REPRESENTATIVE_COLUMNS])
+    out = pd.DataFrame(rows, columns=[name, *REPRESENTATIVE_COLUMNS])
+    # an id such as "T01_Priya_Shah" would name the participant next to the quote
+    known = [n for key in ("names", "participant_names", "interviewer_names") for n in people[key]]
+    ids = safe_transcript_ids(pd.unique(coded["transcript"].astype(str)), known)
+    out["transcript"] = [ids.get(str(t), t) for t in out["transcript"]]
+    return out

@@ -2,22 +2,34 @@
 
 A turn starts at a line that begins with a speaker label, in any of these shapes::
 
-    Interviewer: How do you shop?          Name: (one to four capitalised words or numbers)
-    Interviewer 1: ...                     numbered speakers
+    Interviewer: How do you shop?          Name: (one to four capitalised words or numbers,
+    Mary van der Berg: ...   Émile: ...    name particles and non-Latin scripts allowed)
+    interviewer 2: ...   SPEAKER_00: ...   role words in any case; numbered speakers
+    Dan (Interviewer): ...  P1 (f, 34): .. a qualifier in brackets (kept in the label)
+    **Interviewer:** ...                   bold labels, also outside Markdown files
     [00:01:02] Dan: ...   (00:01:02) Dan:  a timestamp first
-    DAN (00:01:02): ...   Dan [01:02] ...  a timestamp after the name (Rev, Temi)
+    DAN (00:01:02): ...   Dan [01:02] ...  a timestamp after the name (Rev, Temi, Trint)
+    Dan: (00:01:02) ...   [Dan] 10:03:12   a timestamp after the label (Rev, Zoom captions)
     [id1] ...                              QualCoder's bracketed speakers
     Dan Smith  0:03                        the speaker (and time) on a line of its own
     (text on the next lines)               (Otter, Teams); a bare ``Dan`` line counts when the
                                            same label stands alone on at least two lines
+    0:0:3.5 --> 0:0:9.1                    a caption timing line, speaker on the next line
+    Dan Smith                              (Teams' Word download)
+    Interviewer – How do you ...?          a dash after the label, when the label recurs
+    Q. How do you ...?   A. Online.        press-style Q./A., when both recur
 
 Unlabelled lines continue the current turn, so hard-wrapped text and multi-paragraph answers
-are read whole. Text before the first turn (a title, a metadata block) is dropped. Dropped
-everywhere: ``#`` lines (comments, Markdown headings), page numbers (``12``, ``1/5``, ``Page 2
-of 9``, ``- 3 -``), header or footer lines repeated on every page (``Confidential``, ``Interview
-transcript``), and timestamps (``[00:12:01]``, a ``00:12:01`` line), which give the turn's start.
-Markdown emphasis, quote markers, list bullets and link targets are removed first. A file with
-no speaker labels is read one paragraph per turn, speaker ``Unlabelled``.
+are read whole; a label-like line seen once (``Step 2: ...``) that continues an unfinished
+sentence in a transcript whose speakers recur is text, not a new speaker. Text before the
+first turn is dropped when it is a title or a metadata block (``Date: ...`` lines, keyword
+lists) and kept as an unlabelled turn when it holds more than 25 words of sentences, so a
+label shape the reader does not know never loses speech. Dropped everywhere: ``#`` lines (comments, Markdown
+headings), page numbers (``12``, ``1/5``, ``Page 2 of 9``, ``- 3 -``), header or footer lines
+repeated on every page (``Confidential``, ``Interview transcript``), ``X started
+transcription`` and ``Transcribed by otter.ai`` notices, and timestamps (``[00:12:01]``, a
+``00:12:01`` line, f4/MAXQDA's ``#00:12:01-4#``), which give the turn's start. Markdown emphasis, quote markers, list bullets and link targets are removed
+first. A file with no speaker labels is read one paragraph per turn, speaker ``Unlabelled``.
 """
 
 from __future__ import annotations
@@ -27,13 +39,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .speakers import (
+    _ALONE,
+    _TS,
+    TIMESTAMP,
+    find_label,
+    is_label_name,
+    label_context,
+    parse_time,
+)
+
 __all__ = ["RawTurn", "TIMESTAMP", "UNLABELLED_SPEAKER", "parse_lines", "parse_time"]
 
 #: Speaker given to the paragraphs of a transcript that has no speaker labels at all.
 UNLABELLED_SPEAKER = "Unlabelled"
 
-#: A clock time ``h:mm:ss``, ``mm:ss`` with optional fraction (``.250`` or ``,250``).
-TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+#: Text before the first speaker longer than this (in words) is kept as an unlabelled turn.
+PREAMBLE_WORDS = 25
 
 
 @dataclass
@@ -47,37 +69,9 @@ class RawTurn:
     pieces: list[str] = field(default_factory=list)
 
 
-_WORD = r"(?:[A-Z][\w'’.\-]*|\d+)"
-_NAME = rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,3}})"
-_TS = rf"(?P<ts>{TIMESTAMP})"
-_LABELS = [
-    # [00:01:02] Dan: text   /   (00:01:02) Dan - text
-    re.compile(rf"^\s*[\[(]?{_TS}[\])]?\s*[-–—]?\s*{_NAME}\s*:(?:\s|$)"),
-    # DAN (00:01:02): text   /   Dan [01:02] text
-    re.compile(rf"^\s*{_NAME}\s*[\[(]{_TS}[\])]\s*:?(?:\s|$)"),
-    # Dan Smith  0:03      (alone on its line)
-    re.compile(rf"^\s*{_NAME}\s+{_TS}\s*:?\s*$"),
-    # [0:03] Dan Smith     (alone on its line)
-    re.compile(rf"^\s*[\[(]?{_TS}[\])]?\s+{_NAME}\s*$"),
-    # Dan: text
-    re.compile(rf"^\s*{_NAME}[ \t]*:(?:\s|$)"),
-    # [id1] text
-    re.compile(r"^\s*\[(?P<name>[^\[\]\n:]{1,40})\][ \t]*:?(?:\s|$)"),
-]
-_ALONE = re.compile(rf"^\s*{_NAME}\s*$")
-# Bracketed stage directions and metadata fields that are not speakers.
-_NOT_SPEAKERS = re.compile(
-    r"^(?:laugh\w*|pause\w*|inaudible|unintelligible|crosstalk|cross talk|sigh\w*|silence|"
-    r"music|noise|cough\w*|overlap\w*|background noise|long pause|\.+|…|"
-    r"date|time|duration|length|location|place|mode|title|project|study|recording|file|"
-    r"transcript|transcribed by|attendees|present|notes?|summary|subject|topic|session|"
-    r"version|nb|ps|edit|update|interview|page|source|audio|video|language|comments?)$",
-    re.IGNORECASE,
-)
-_INTERJECTIONS = frozenset(
-    """yeah yes no nope okay ok right sure mhm hmm um uh erm thanks great cool exactly alright
-    so well oh absolutely definitely true totally indeed fine good nice perfect wow really
-    interesting correct agreed maybe yep hi hello bye""".split()
+_ARROW = re.compile(
+    r"^\s*(?P<a>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
+    r"(?P<b>\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)\b.*$"
 )
 _PAGE = re.compile(
     r"^\s*(?:\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\[?page\s+\d{1,4}"
@@ -88,33 +82,24 @@ _HEADER_WORDS = re.compile(
     r"\b(?:page|confidential|transcript|interview|copyright|draft|all rights|private)\b|©",
     re.IGNORECASE,
 )
+_NOTICE = re.compile(
+    r"^(?:.{1,80}\b(?:started|stopped|ended) (?:transcription|recording)\.?"
+    r"|transcribed by \S+(?:\s\S+)?)$",
+    re.IGNORECASE,
+)
+_FIELD = re.compile(r"^\s*[^\W\d_][^\s:：]*(?:[ \t]+[^\s:：]+){0,3}[ \t]*[:：][ \t]*\S")
 _TS_ONLY = re.compile(rf"^\s*[\[(]?{_TS}[\])]?\s*$")
-_TS_INLINE = re.compile(rf"\s*[\[(]{TIMESTAMP}[\])]\s*")
-_TS_LEADING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\s+")
+_TS_INLINE = re.compile(
+    rf"\s*(?:[\[(]{TIMESTAMP}[\])]|#\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d+)?#)\s*"
+)
+_TS_LEADING = re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?(?:\s+|$)")
 _SPACE = re.compile(r"\s+")
+_BOLD_LABEL = re.compile(r"^(\s*)(\*\*|__)(.{1,60}?)\2")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_ITALIC = re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])")
-
-
-def parse_time(text: str) -> float:
-    """Return the seconds in a clock time such as ``01:02:03.5``, ``1:02`` or ``00:00:01,250``.
-
-    Parameters
-    ----------
-    text : str
-        A time matching :data:`TIMESTAMP`.
-
-    Returns
-    -------
-    float
-        Seconds from the start of the recording.
-    """
-    parts = str(text).strip().replace(",", ".").split(":")
-    seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + float(part)
-    return seconds
+_SENTENCE = re.compile(r"[a-z][.?!…](?:\s|$)")
+_ENDS_SENTENCE = re.compile(r"[.?!…\"”’')\]:;]\s*$")
 
 
 def _markdown(line: str) -> str | None:
@@ -129,37 +114,6 @@ def _markdown(line: str) -> str | None:
         line = _MD_EMPHASIS.sub(r"\2", line)
     line = _MD_ITALIC.sub(r"\2", line)
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", line).rstrip()
-
-
-def _label(line: str, alone: set[str]) -> tuple[str, float | None, str] | None:
-    """``(speaker, start seconds or None, rest of line)`` if `line` starts a turn."""
-    for pattern in _LABELS:
-        m = pattern.match(line)
-        if m is None:
-            continue
-        name = _SPACE.sub(" ", m.group("name")).strip()
-        if not name or _NOT_SPEAKERS.match(name):
-            return None
-        ts = m.groupdict().get("ts")
-        return name, None if ts is None else parse_time(ts), line[m.end() :]
-    m = _ALONE.match(line)
-    if m is not None and _SPACE.sub(" ", m.group("name")) in alone:
-        return _SPACE.sub(" ", m.group("name")), None, ""
-    return None
-
-
-def _alone_labels(lines: Sequence[str]) -> set[str]:
-    """Labels written alone on a line at least twice (``Dan Smith`` then the text below)."""
-    counts: Counter[str] = Counter()
-    for line in lines:
-        m = _ALONE.match(line)
-        if m is None:
-            continue
-        name = _SPACE.sub(" ", m.group("name"))
-        if len(name) <= 40 and not _NOT_SPEAKERS.match(name):
-            if name.lower() not in _INTERJECTIONS and not name.isdigit():
-                counts[name] += 1
-    return {name for name, n in counts.items() if n >= 2}
 
 
 def _repeated_headers(lines: Sequence[str]) -> set[str]:
@@ -177,6 +131,25 @@ def _clean(text: str) -> str:
     return _TS_LEADING.sub("", text).strip()
 
 
+def _prepare(lines: Sequence[str], markdown: bool) -> list[tuple[int, str]]:
+    """Numbered lines without page numbers, comments, Markdown markup and bold labels."""
+    kept: list[tuple[int, str]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = str(raw).replace("\ufeff", "").replace("\u00a0", " ").rstrip("\r\n")
+        if line.lstrip().startswith("#") or _PAGE.match(line):
+            continue
+        if markdown:
+            line = _markdown(line)
+            if line is None:
+                continue
+        else:
+            line = _BOLD_LABEL.sub(r"\1\3", line)
+        if _NOTICE.match(line.strip()):
+            continue
+        kept.append((number, line))
+    return kept
+
+
 def parse_lines(lines: Sequence[str], *, markdown: bool = False) -> list[RawTurn]:
     """Split transcript lines into raw turns (see the module docstring for the shapes read).
 
@@ -192,22 +165,19 @@ def parse_lines(lines: Sequence[str], *, markdown: bool = False) -> list[RawTurn
     list of RawTurn
         In order; a turn's ``end`` is the next timed turn's start when both are known.
     """
-    kept: list[tuple[int, str]] = []
-    for number, raw in enumerate(lines, start=1):
-        line = str(raw).replace("\ufeff", "").replace("\u00a0", " ").rstrip("\r\n")
-        if line.lstrip().startswith("#") or _PAGE.match(line):
-            continue
-        if markdown:
-            line = _markdown(line)
-            if line is None:
-                continue
-        kept.append((number, line))
-    headers = _repeated_headers([line for _, line in kept])
-    alone = _alone_labels([line for _, line in kept])
+    kept = _prepare(lines, markdown)
+    texts = [line for _, line in kept]
+    headers = _repeated_headers(texts)
+    ctx = label_context(texts)
+    labels = {number: find_label(line, ctx) for number, line in kept}
+    counts = Counter(label[0] for label in labels.values() if label is not None)
+    recurring = sum(1 for n in counts.values() if n >= 3) >= 2
     turns: list[RawTurn] = []
     paragraphs: list[RawTurn] = []
+    preamble: list[tuple[int, str]] = []
     pending_time: float | None = None
-    blank = True
+    expect_speaker = False
+    blank, previous = True, ""
     for number, line in kept:
         stripped = _SPACE.sub(" ", line).strip()
         if stripped in headers:
@@ -216,10 +186,26 @@ def parse_lines(lines: Sequence[str], *, markdown: bool = False) -> list[RawTurn
             blank = True
             continue
         ts_only = _TS_ONLY.match(line)
-        if ts_only:
-            pending_time = parse_time(ts_only.group("ts"))
+        arrow = _ARROW.match(line)
+        if ts_only or arrow:
+            pending_time = parse_time(ts_only.group("ts") if ts_only else arrow.group("a"))
+            expect_speaker = arrow is not None
             continue
-        label = _label(line, alone)
+        label = labels[number]
+        if label is None and expect_speaker:
+            alone = _ALONE.match(line)
+            if alone is not None and is_label_name(_SPACE.sub(" ", alone.group("name"))):
+                label = (_SPACE.sub(" ", alone.group("name")), None, "")
+        expect_speaker = False
+        if (
+            label is not None
+            and turns
+            and recurring
+            and counts[label[0]] == 1
+            and not blank
+            and not _ENDS_SENTENCE.search(previous)
+        ):
+            label = None  # a wrapped line that happens to start "Word 2: ..."
         if label is not None:
             speaker, start, rest = label
             turn = RawTurn(speaker, number, start if start is not None else pending_time)
@@ -227,13 +213,21 @@ def parse_lines(lines: Sequence[str], *, markdown: bool = False) -> list[RawTurn
             turns.append(turn)
         elif turns:
             turns[-1].pieces.append(_clean(stripped))
-        # text before the first labelled turn is preamble (a title, a page heading): dropped
+        else:
+            preamble.append((number, stripped))
         if blank or not paragraphs:
             paragraphs.append(RawTurn(UNLABELLED_SPEAKER, number, pending_time))
         paragraphs[-1].pieces.append(_clean(stripped))
         pending_time = None
-        blank = False
+        blank, previous = False, stripped
     out = turns if turns else paragraphs
+    if turns:
+        speech = [(n, text) for n, text in preamble if not _FIELD.match(text)]
+        sentences = [text for _, text in speech if _SENTENCE.search(text)]
+        if sum(len(text.split()) for text in sentences) > PREAMBLE_WORDS:
+            head = RawTurn(UNLABELLED_SPEAKER, speech[0][0])
+            head.pieces.extend(_clean(text) for _, text in speech)
+            out = [head, *turns]
     for turn, following in zip(out, out[1:], strict=False):
         if turn.start is not None and following.start is not None and turn.end is None:
             turn.end = following.start

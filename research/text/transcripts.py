@@ -6,7 +6,8 @@ Formats, by file suffix: plain text (``.txt`` and anything unknown), Markdown (`
 :mod:`research.text.textformats`; caption handling in :mod:`research.text.captions`.
 
 Which speakers are interviewers is set (``interviewer_names``) or detected: a label holding
-``Interviewer``, ``Moderator``, ``Facilitator``, ``Researcher``, ``Host`` or ``Q``; otherwise,
+``Interviewer``, ``Moderator``, ``Facilitator``, ``Researcher`` or ``Host`` (also in a
+qualifier, ``Dan (Interviewer)``), or ``Q``, ``Q1``, ``I``, ``Int``; otherwise,
 when the other speaker is labelled ``Participant``/``Respondent``/``Interviewee``, the one
 speaker who is not; otherwise the speaker who asks questions (a ``?`` in at least 30 % of
 their turns, at least two of them, and at least twice the share of anyone else).
@@ -48,8 +49,12 @@ INTERVIEWER_WORDS = ("interviewer", "moderator", "facilitator", "researcher", "h
 #: File suffixes read as transcripts when a folder is given.
 SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt")
 
-_INTERVIEWER = re.compile(r"\b(?:" + "|".join(INTERVIEWER_WORDS) + r")s?\b|^Q$", re.IGNORECASE)
-_PARTICIPANT = re.compile(r"^(?:participant|respondent|interviewee|customer|A)\b", re.IGNORECASE)
+_INTERVIEWER = re.compile(
+    r"\b(?:" + "|".join(INTERVIEWER_WORDS) + r")s?\b|^(?:Q|I|IV|Int)\d*$", re.IGNORECASE
+)
+_PARTICIPANT = re.compile(
+    r"^(?:participant|respondent|interviewee|customer|resp|A\d*|R\d*|P\d+|IE)\b", re.IGNORECASE
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -176,6 +181,21 @@ def parse_transcript(
     return _frame(raw, transcript_id, names)
 
 
+_HEADER_CELLS = frozenset(
+    """speaker speakers name time timestamp start end text transcript content utterance
+    dialogue speech turn who said timecode""".split()
+)
+
+
+def _run_text(node) -> str:
+    """Text of one Word XML node: ``w:t`` text, line breaks and tabs (Teams puts the time,
+    speaker and text of a cue on one paragraph separated by breaks)."""
+    tag = node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+    if tag == "t":
+        return node.text or ""
+    return {"br": "\n", "cr": "\n", "tab": "\t"}.get(tag, "")
+
+
 def _docx_lines(path: Path) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -189,7 +209,7 @@ def _docx_lines(path: Path) -> list[str]:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            text = "".join(_run_text(node) for node in child.iter())
             lines.extend(text.splitlines() or [""])
             lines.append("")
         elif tag == "tbl":  # transcripts as tables: [time |] speaker | text
@@ -202,6 +222,8 @@ def _docx_lines(path: Path) -> list[str]:
                     if cell.tag.endswith("}tc")
                 ]
                 cells = [c for c in cells if c]
+                if cells and all(c.casefold() in _HEADER_CELLS for c in cells):
+                    continue  # a header row: "Speaker | Text"
                 if len(cells) >= 3 and re.fullmatch(r"[\[(]?[\d:.,]+[\])]?", cells[0]):
                     lines.append(f"[{cells[0].strip('[]()')}] {cells[1]}: {' '.join(cells[2:])}")
                 elif len(cells) >= 2:
@@ -212,21 +234,42 @@ def _docx_lines(path: Path) -> list[str]:
     return lines
 
 
-def _text_lines(path: Path) -> list[str]:
+_NOT_TEXT = (
+    (b"{\\rtf", "an RTF document"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Word .doc file"),
+    (b"PK\x03\x04", "a zip archive (a .docx/.odt saved under another name?)"),
+)
+
+
+def _text_lines(path: Path, encoding: str | None = None) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"cannot read transcript: {exc.strerror}", path=path) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
+    for magic, what in _NOT_TEXT:
+        if data.startswith(magic):
+            raise InputFileError(
+                f"this is {what}, not a text transcript; save it as .docx or UTF-8 .txt",
+                path=path,
+                line=1,
+            )
+    if encoding is not None:
+        chosen = encoding
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        chosen = "utf-16"
     else:
-        encoding = "utf-8-sig"
+        chosen = "utf-8-sig"
     try:
-        text = data.decode(encoding)
+        text = data.decode(chosen)
+    except LookupError:
+        raise InputFileError(f"unknown text encoding {encoding!r}", path=path) from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        hint = "" if encoding else " (or give its encoding, for example encoding='cp1252')"
         raise InputFileError(
-            f"transcript is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+            f"transcript is not {chosen.upper().removesuffix('-SIG')} text (byte {exc.start}); "
+            f"save it as UTF-8{hint}",
             path=path,
             line=line,
         ) from None
@@ -241,6 +284,7 @@ def read_transcript(
     *,
     transcript_id: str | None = None,
     interviewer_names: Iterable[str] | None = None,
+    encoding: str | None = None,
 ) -> pd.DataFrame:
     """Read one transcript file into a table of speaker turns.
 
@@ -255,6 +299,9 @@ def read_transcript(
         Speaker labels that are interviewers (for example ``["Dan"]``), besides labels
         containing ``Interviewer``, ``Moderator``, ``Facilitator``, ``Researcher`` or
         ``Host``. None (the default) detects them; see the module docstring.
+    encoding : str, optional
+        Encoding of a text, Markdown or caption file (for example ``"cp1252"`` for a file
+        saved by Windows Notepad as "ANSI"); by default UTF-8, or UTF-16 with a byte-order mark.
 
     Returns
     -------
@@ -267,8 +314,9 @@ def read_transcript(
     Raises
     ------
     InputFileError
-        If the file is missing, unreadable, not UTF-8, binary, a malformed caption file, or
-        holds no transcript text; the message names the file and, where it applies, the line.
+        If the file is missing, unreadable, not UTF-8, binary (PDF, RTF, legacy ``.doc``), a
+        malformed caption file, or holds no transcript text; the message names the file and,
+        where it applies, the line.
     """
     path = Path(path)
     if not path.is_file():
@@ -280,9 +328,9 @@ def read_transcript(
     if suffix == ".docx":
         raw = parse_lines(_docx_lines(path))
     elif suffix in (".vtt", ".srt"):
-        raw = parse_captions(_text_lines(path), path=path, kind=suffix[1:])
+        raw = parse_captions(_text_lines(path, encoding), path=path, kind=suffix[1:])
     else:
-        raw = parse_lines(_text_lines(path), markdown=suffix in (".md", ".markdown"))
+        raw = parse_lines(_text_lines(path, encoding), markdown=suffix in (".md", ".markdown"))
     frame = _frame(raw, tid, names)
     if frame.empty:
         raise InputFileError("transcript holds no text", path=path)
@@ -311,6 +359,7 @@ def read_transcripts(
     paths_or_dir: str | PathLike | Sequence[str | PathLike],
     *,
     interviewer_names: Iterable[str] | None = None,
+    encoding: str | None = None,
 ) -> pd.DataFrame:
     """Read several transcripts into one turn table.
 
@@ -321,6 +370,8 @@ def read_transcripts(
         file, or a list of files.
     interviewer_names : iterable of str, optional
         Passed to :func:`read_transcript`; None detects interviewers per transcript.
+    encoding : str, optional
+        Encoding of the text files, passed to :func:`read_transcript`.
 
     Returns
     -------
@@ -342,5 +393,7 @@ def read_transcripts(
                 f"two transcripts share the id {p.stem!r} (also {seen[p.stem]})", path=p
             )
         seen[p.stem] = p
-    frames = [read_transcript(p, interviewer_names=interviewer_names) for p in paths]
+    frames = [
+        read_transcript(p, interviewer_names=interviewer_names, encoding=encoding) for p in paths
+    ]
     return pd.concat(frames, ignore_index=True)
