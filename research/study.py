@@ -63,7 +63,15 @@ class FactorOptions(_Section):
 class SegmentOptions(_Section):
     k_min: int = Field(2, ge=1)
     k_max: int = Field(8, ge=1)
-    kind: Literal["gmm", "kmeans"] = "gmm"
+    #: gmm / lpa (Gaussian mixtures), kmeans, or lca (latent classes of the answers).
+    kind: Literal["gmm", "lpa", "kmeans", "lca"] = "gmm"
+    #: What is segmented: factor scores, or the rating items' answers (default: answers for
+    #: lca, factor scores otherwise).
+    basis: Literal["factor_scores", "items"] | None = None
+    #: Rating items to segment on when the basis is items (default: every one).
+    items: list[str] | None = None
+    #: LCA only: adjacent-category logit for ordered answers.
+    ordinal: bool = False
     covariance_type: Literal["full", "tied", "diag", "spherical"] = "full"
     n_init: int = Field(10, ge=1)
     min_share: float = Field(0.03, ge=0, lt=1)
@@ -234,9 +242,11 @@ def run_study(
 
     progress("choosing segments")
     so = study.segments
+    basis_name, basis = _basis(study, survey, factors)
     analysis = analyse_segments(
-        factors.scores,
+        basis,
         kind=so.kind,
+        ordinal=so.ordinal,
         k_min=so.k_min,
         k_max=so.k_max,
         n_init=so.n_init,
@@ -271,7 +281,7 @@ def run_study(
             f"{factors.loadings.shape[1]}"
             + (" (parallel analysis)" if fo.n_factors == "auto" else " (set in study file)"),
         ),
-        ("Segmentation", f"{so.kind} on factor scores, K = {so.k_min}..{so.k_max}"),
+        ("Segmentation", f"{so.kind} on {basis_name}, K = {so.k_min}..{so.k_max}"),
         ("Segments chosen because", segments.reason),
     ]
     if recovery is not None:
@@ -374,6 +384,25 @@ def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
     if not names:
         return None
     return survey.responses[list(names)].rename(columns=names)
+
+
+def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[str, pd.DataFrame]:
+    """What the segments are found in, named for the reports."""
+    so = study.segments
+    basis = so.basis or ("items" if so.kind == "lca" else "factor_scores")
+    if basis == "factor_scores":
+        if so.items is not None:
+            raise StudyConfigError("segments.items needs segments.basis: items")
+        return "factor scores", factors.scores
+    scale = survey.scale_items()
+    items = scale if so.items is None else so.items
+    for i in items:
+        if i not in scale:
+            raise StudyConfigError(
+                f"segments.items: {i!r} is not a rating item of the questionnaire"
+                f"{suggest(i, scale)}"
+            )
+    return f"{len(items)} rating items", survey.responses[items]
 
 
 def _as_answered(survey: SurveyData) -> pd.DataFrame:

@@ -105,3 +105,50 @@ def test_scorecard_has_verdicts_per_segment_and_overall(demo_run):
     assert list(written["criterion"]) == list(demo_run.analysis.scorecard["criterion"])
     for persona in demo_run.personas:
         assert len(persona.scorecard) == 7
+
+
+def _demo_study_with(tmp_path, **segments):
+    """The bundled study, copied, with its segments section changed."""
+    import shutil
+
+    import yaml
+
+    from research.datasets.bundled import DEMO_DIR
+
+    folder = tmp_path / "study"
+    shutil.copytree(DEMO_DIR, folder)
+    cfg = yaml.safe_load((folder / "study.yaml").read_text())
+    cfg["segments"].update(segments)
+    cfg.pop("interviews")  # not needed here, and the quickest run
+    (folder / "study.yaml").write_text(yaml.safe_dump(cfg))
+    return folder / "study.yaml"
+
+
+@pytest.mark.slow
+def test_latent_classes_of_the_answers_from_the_study_file(tmp_path):
+    path = _demo_study_with(
+        tmp_path, kind="lca", ordinal=True, k_min=5, k_max=6, n_init=3, n_boot=2
+    )
+    result = run_study(path, tmp_path / "out", created="2026-03-25T09:00:00")
+    model = result.segments.model
+    assert type(model).__name__ == "LatentClassModel" and model.ordinal
+    # The answers themselves were segmented: every rating item, not the factor scores.
+    assert list(model.item_probabilities_.index.get_level_values("item").unique()) == (
+        result.survey.scale_items()
+    )
+    assert result.recovery > 0.7
+    facts = dict(zip(result.content.summary["field"], result.content.summary["value"]))
+    n_items = len(result.survey.scale_items())
+    assert facts["Segmentation"] == f"lca on {n_items} rating items, K = 5..6"
+
+
+def test_segment_basis_errors_name_the_item(tmp_path):
+    path = _demo_study_with(tmp_path, basis="items", items=["sus_1", "sus_9"])
+    with pytest.raises(StudyConfigError, match="'sus_9' is not a rating item.*did you mean"):
+        run_study(path, tmp_path / "out")
+    path = _demo_study_with(tmp_path / "b", items=["sus_1"])
+    with pytest.raises(StudyConfigError, match="segments.items needs segments.basis: items"):
+        run_study(path, tmp_path / "out")
+    path = _demo_study_with(tmp_path / "c", thresholds={"stabel": {"pass": 0.9}})
+    with pytest.raises(StudyConfigError, match=r"study.yaml:\d+: .*did you mean 'stable'"):
+        load_study(path)
