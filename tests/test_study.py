@@ -152,3 +152,24 @@ def test_segment_basis_errors_name_the_item(tmp_path):
     path = _demo_study_with(tmp_path / "c", thresholds={"stabel": {"pass": 0.9}})
     with pytest.raises(StudyConfigError, match=r"study.yaml:\d+: .*did you mean 'stable'"):
         load_study(path)
+
+
+def test_weighted_study_weights_the_scorecard_and_sizes(tmp_path):
+    path = _demo_study_with(tmp_path, n_boot=0, golden_questions=0, k_min=5, k_max=5)
+    cfg = path.read_text() + (
+        "weights:\n  targets:\n    age: {18-24: 0.12, 25-34: 0.18, 35-44: 0.18, 45-54: 0.18, "
+        "55-64: 0.16, 65 or over: 0.18}\n"
+    )
+    path.write_text(cfg)
+    result = run_study(path, tmp_path / "out", created="2026-03-25T09:00:00")
+    w = result.survey.weights
+    assert w.std() > 0.1  # the sample is far from these targets
+    card = result.analysis.segment_scorecard.query("criterion == 'substantial'")
+    sizes = result.content.segment_sizes.set_index("segment")["share"]
+    expected = w.groupby(result.segments.assignments).sum() / w.sum()
+    assert card.set_index("segment")["value"].to_dict() == pytest.approx(expected.to_dict())
+    assert sizes.to_dict() == pytest.approx(expected.to_dict())
+    # No stability check and no typing tool were asked for: those criteria are not assessed.
+    overall = result.analysis.scorecard.set_index("criterion")["status"]
+    assert overall["stable"] == overall["identifiable"] == "not assessed"
+    assert "Typing tool" not in openpyxl.load_workbook(result.files["workbook"]).sheetnames
