@@ -100,8 +100,14 @@ def test_demo_end_to_end(tmp_path):
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("personas.xlsx", "personas.pdf", "segments.csv", "exclusions.csv"):
+    names = ("personas.xlsx", "personas.pdf", "segments.csv", "scorecard.csv", "exclusions.csv")
+    for name in names:
         assert (out / name).stat().st_size > 0
     assert list((out / "charts").glob("*.png"))
     ari = float(result.output.split("Adjusted Rand index vs planted segments:")[1].split()[0])
     assert ari >= 0.7
+    card = pd.read_csv(out / "scorecard.csv")
+    tally = card["status"].value_counts()
+    assert f"Scorecard: {tally['pass']} pass" in result.output
+    accuracy = result.output.split("golden questions, ")[1].split("%")[0]
+    assert 70 < float(accuracy) <= 100

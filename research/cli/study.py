@@ -22,9 +22,27 @@ def _report(result: Any, out_dir: Path) -> None:
     out.print(f"Segments: {result.segments.k}. {result.segments.reason}")
     for p in result.personas:
         out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})")
+    analysis = result.analysis
+    if analysis is not None:
+        card = analysis.scorecard
+        counts = card["status"].value_counts()
+        tally = ", ".join(f"{counts[s]} {s}" for s in ("pass", "warn", "fail") if s in counts)
+        weak = card[card["status"].isin(["warn", "fail"])]["criterion"].tolist()
+        out.print(f"Scorecard: {tally}" + (f" (check {', '.join(weak)})" if weak else ""))
+        if analysis.stability is not None:
+            out.print(f"Stability: mean bootstrap ARI {analysis.stability.ari:.2f}")
+        tool = analysis.typing_tool
+        if tool is not None:
+            out.print(
+                f"Typing tool: {len(tool.questions)} golden questions, "
+                f"{tool.cv_accuracy:.1%} cross-validated accuracy"
+            )
     if result.recovery is not None:
         out.print(f"Adjusted Rand index vs planted segments: {result.recovery:.3f}")
-    out.print(f"Reports written to {out_dir}/: personas.xlsx, personas.pdf, charts/")
+    out.print(
+        f"Reports written to {out_dir}/: personas.xlsx, personas.pdf, charts/, segments.csv, "
+        "scorecard.csv"
+    )
 
 
 @app.command()
