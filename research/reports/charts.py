@@ -91,8 +91,10 @@ def pin_layout(fig: Figure) -> Figure:
     Text metrics can differ in their last bits between the first and later renders in a
     process; pinned, rounded positions keep two writes of the same chart byte-identical.
     """
-    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        fig.draw_without_rendering()
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        # The layout alone (what a draw runs first), without drawing every artist once more.
+        engine.execute(fig)
         boxes = [(ax, ax.get_position().bounds) for ax in fig.axes]
         fig.set_layout_engine("none")
         for ax, bounds in boxes:
