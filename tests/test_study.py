@@ -137,7 +137,8 @@ def test_latent_classes_of_the_answers_from_the_study_file(tmp_path):
         result.survey.scale_items()
     )
     assert result.recovery > 0.7
-    facts = dict(zip(result.content.summary["field"], result.content.summary["value"]))
+    summary = result.content.summary
+    facts = dict(zip(summary["field"], summary["value"], strict=True))
     n_items = len(result.survey.scale_items())
     assert facts["Segmentation"] == f"lca on {n_items} rating items, K = 5..6"
 
