@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,6 +22,7 @@ from research.reports._xlsx import (
     NOTE_FONT,
     TOP_WRAP,
     Col,
+    diverging_scale,
     lines_needed,
     put,
     write_table,
@@ -327,17 +327,7 @@ def themes_sheet(ws: Worksheet, content: ReportContent, colors: dict[int, str]) 
     if rows:
         ws.conditional_formatting.add(
             f"H{first}:H{last}",
-            ColorScaleRule(
-                start_type="num",
-                start_value=-1,
-                start_color="EF8A62",
-                mid_type="num",
-                mid_value=0,
-                mid_color="FFFFFF",
-                end_type="num",
-                end_value=1,
-                end_color="67A9CF",
-            ),
+            diverging_scale(-1, 0, 1),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,6 +20,7 @@ from research.reports._xlsx import (
     NOTE_FONT,
     TOP_WRAP,
     Col,
+    diverging_scale,
     lines_needed,
     put,
     title,
@@ -137,17 +137,7 @@ def profile_sheet(ws: Worksheet, content: ReportContent, colors: dict[int, str])
         )
         ws.conditional_formatting.add(
             ranges,
-            ColorScaleRule(
-                start_type="num",
-                start_value=50,
-                start_color="EF8A62",
-                mid_type="num",
-                mid_value=100,
-                mid_color="FFFFFF",
-                end_type="num",
-                end_value=150,
-                end_color="67A9CF",
-            ),
+            diverging_scale(50, 100, 150),
         )
 
 

@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +30,7 @@ from research.reports._xlsx import (
     NOTE_FONT,
     TITLE_FONT,
     Col,
+    diverging_scale,
     note_block,
     put,
     title,
@@ -179,17 +180,7 @@ def sizes_sheet(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -
         end = get_column_letter(2 + len(factors))
         ws.conditional_formatting.add(
             f"C{a_first}:{end}{a_last}",
-            ColorScaleRule(
-                start_type="num",
-                start_value=-1,
-                start_color="EF8A62",
-                mid_type="num",
-                mid_value=0,
-                mid_color="FFFFFF",
-                end_type="num",
-                end_value=1,
-                end_color="67A9CF",
-            ),
+            diverging_scale(-1, 0, 1),
         )
         chart = BarChart()
         chart.type, chart.style = "col", 10

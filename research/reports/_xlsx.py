@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +32,7 @@ __all__ = [
     "print_setup",
     "sheet_title",
     "lines_needed",
+    "diverging_scale",
 ]
 
 FMT_COUNT = "#,##0"
@@ -307,3 +309,18 @@ def sheet_title(text: str, used: set[str]) -> str:
         name, n = base[: 31 - len(suffix)].rstrip() + suffix, n + 1
     used.add(name)
     return name
+
+
+def diverging_scale(low: float, mid: float, high: float) -> ColorScaleRule:
+    """Red below `mid`, white at it, blue above: the colours of every index and score shading."""
+    return ColorScaleRule(
+        start_type="num",
+        start_value=low,
+        start_color="EF8A62",
+        mid_type="num",
+        mid_value=mid,
+        mid_color="FFFFFF",
+        end_type="num",
+        end_value=high,
+        end_color="67A9CF",
+    )

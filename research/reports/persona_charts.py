@@ -24,6 +24,29 @@ from research.reports.charts import _axes, _empty, _title, _wrap, chart_style
 __all__ = ["attitude_profile_chart", "needs_chart", "demographics_chart"]
 
 
+def _index_value(index: object) -> float:
+    value = c.as_float(index)
+    return 100.0 if value is None else value
+
+
+def _index_column(ax: Axes, y, indexes, bold: Sequence[bool], *, header_y: float) -> None:
+    """Index figures at the right edge of a bar chart: blue above 100, red below."""
+    blend = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(1.0, header_y, "Index", transform=blend, ha="right", fontsize=8, color=c.MUTED)
+    for yi, index, strong in zip(y, indexes, bold, strict=True):
+        ax.text(
+            1.0,
+            yi,
+            c.fmt_number(index, 0),
+            transform=blend,
+            ha="right",
+            va="center",
+            fontsize=9,
+            color=c.ABOVE if _index_value(index) >= 100 else c.BELOW,
+            fontweight="bold" if strong else "normal",
+        )
+
+
 def attitude_profile_chart(
     persona: Persona,
     ax: Axes | None = None,
@@ -128,22 +151,9 @@ def demographics_chart(
                 fontsize=8,
                 color=c.MUTED,
             )
-        blend = blended_transform_factory(ax.transAxes, ax.transData)
-        ax.text(1.0, -0.75, "Index", transform=blend, ha="right", fontsize=8, color=c.MUTED)
-        for yi, index in zip(y, rows["index"], strict=True):
-            value = c.as_float(index)
-            value = 100.0 if value is None else value
-            ax.text(
-                1.0,
-                yi,
-                c.fmt_number(index, 0),
-                transform=blend,
-                ha="right",
-                va="center",
-                fontsize=9,
-                color=c.ABOVE if value >= 100 else c.BELOW,
-                fontweight="bold" if abs(value - 100) >= 20 else "normal",
-            )
+        values = [_index_value(i) for i in rows["index"]]
+        bold = [abs(v - 100) >= 20 for v in values]
+        _index_column(ax, y, rows["index"], bold, header_y=-0.75)
         labels = [
             _wrap(f"{r.category} ({r.label})", label_width, max_lines=2)
             for r in rows.itertuples(index=False)
@@ -208,23 +218,9 @@ def needs_chart(
                 color=c.text_on(color),
                 zorder=4,
             )
-        blend = blended_transform_factory(ax.transAxes, ax.transData)
-        ax.text(1.0, -0.7, "Index", transform=blend, ha="right", fontsize=8, color=c.MUTED)
         sigs = rows["sig"] if "sig" in rows else [""] * len(rows)
-        for yi, index, sig in zip(y, rows["index"], sigs, strict=True):
-            value = c.as_float(index)
-            value = 100.0 if value is None else value
-            ax.text(
-                1.0,
-                yi,
-                c.fmt_number(index, 0),
-                transform=blend,
-                ha="right",
-                va="center",
-                fontsize=9,
-                color=c.ABOVE if value >= 100 else c.BELOW,
-                fontweight="bold" if sig in ("higher", "lower") else "normal",
-            )
+        bold = [sig in ("higher", "lower") for sig in sigs]
+        _index_column(ax, y, rows["index"], bold, header_y=-0.7)
         ax.set_yticks(y, labels=[_wrap(t, label_width, max_lines=2) for t in rows["text"]])
         ax.set_ylim(len(rows) - 0.45, -0.8)
         ax.set_xlim(0, top * 1.22)
