@@ -270,16 +270,17 @@ def test_reports_are_byte_stable(content, files, tmp_path, monkeypatch):
         assert _digest(png) == _digest(files["charts"] / png.name), png.name
 
 
-def test_bad_bundles_are_report_errors(tmp_path):
-    junk = tmp_path / "report_content.pkl"
-    junk.write_bytes(b"not a pickle")
-    with pytest.raises(ReportError, match="report_content.pkl: not a report-content bundle"):
-        load_content(junk)
-    junk.write_bytes(pickle.dumps({"format": "research-report-content", "version": 99}))
-    with pytest.raises(ReportError, match="bundle version 99, this package reads 1"):
-        load_content(junk)
+def test_an_old_pickle_bundle_is_never_loaded(tmp_path):
+    class Boom:
+        def __reduce__(self):
+            return (Path.write_text, (tmp_path / "pwned", "ran"))
+
+    (tmp_path / "report_content.pkl").write_bytes(pickle.dumps(Boom()))
+    with pytest.raises(ReportError, match="old pickle bundle, which is never loaded"):
+        load_content(tmp_path / "report_content")
+    assert not (tmp_path / "pwned").exists()
     with pytest.raises(ReportError, match="no analysis results here"):
-        load_content(tmp_path / "missing.pkl")
+        load_content(tmp_path / "elsewhere" / "report_content")
 
 
 def test_rename_errors(content):
@@ -309,7 +310,7 @@ def test_report_command_rebuilds_with_the_study_files_words(content, tmp_path):
     result = runner.invoke(app, ["report", str(study), "--out", str(out), "--no-charts"])
     assert result.exit_code == 0, result.output
     assert "2. Weekend Browsers" in result.output and "personas.pdf" in result.output
-    rebuilt = load_content(out / "report_content.pkl")
+    rebuilt = load_content(out / "report_content")
     assert rebuilt.title == "Renamed study" and rebuilt.personas[1].name == "Weekend Browsers"
     assert set(rebuilt.respondents.loc[rebuilt.respondents["segment"] == 2, "persona"]) == {
         "Weekend Browsers"

@@ -1,25 +1,25 @@
 """Write every report of a study at once, and rebuild them later without re-running it.
 
 :func:`write_reports` is the last step of a study run: the workbook, the PDF, the PNG charts
-for slides and a *content bundle* (``report_content.pkl``), the :class:`ReportContent` the
-reports were drawn from. :func:`rebuild_reports` reads that bundle back, applies a new title,
+for slides and a *content bundle* (the folder ``report_content/``), the :class:`ReportContent`
+the reports were drawn from. :func:`rebuild_reports` reads that bundle back, applies a new title,
 subtitle or persona names, and writes the reports again in seconds — what
 ``research report STUDY.yaml`` does after a stakeholder asks for a different name.
 
-The bundle is a pickle: load only bundles this package wrote (it is as trusted as the folder
-it sits in).
+The bundle is plain JSON and CSV, validated before use (:mod:`research.reports.bundle`): a
+crafted or damaged bundle is a one-line error and never runs code.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from research.errors import ReportError
 from research.personas.model import ReportContent
+from research.reports.bundle import read_bundle, write_bundle
 from research.reports.excel import write_workbook
 from research.reports.pdf import write_pdf, write_pngs
 from research.reports.safe_write import atomic_write
@@ -33,48 +33,35 @@ __all__ = [
     "rebuild_reports",
 ]
 
-#: File name of the content bundle inside a report folder.
-BUNDLE = "report_content.pkl"
-_FORMAT = "research-report-content"
-_VERSION = 1
+#: Folder of the content bundle inside a report folder.
+BUNDLE = "report_content"
+#: The pickle bundle of earlier versions: never loaded, since unpickling runs code.
+LEGACY_BUNDLE = "report_content.pkl"
 
 
 def save_content(content: ReportContent, path: str | os.PathLike[str]) -> Path:
-    """Write ``content`` as a bundle :func:`load_content` can read (atomically)."""
-    target = Path(path)
-    with atomic_write(target) as tmp:
-        with open(tmp, "wb") as fh:
-            pickle.dump({"format": _FORMAT, "version": _VERSION, "content": content}, fh, 4)
-    return target
+    """Write ``content`` as a bundle folder :func:`load_content` can read (see :mod:`.bundle`)."""
+    return write_bundle(content, path)
 
 
 def load_content(path: str | os.PathLike[str]) -> ReportContent:
-    """Read a bundle written by :func:`save_content`.
+    """Read a bundle folder written by :func:`save_content`, validating it first.
 
     Raises
     ------
     ReportError
-        If the file is missing or is not a report-content bundle of this version.
+        If the folder is missing, holds only an old pickle bundle (which is never loaded), or
+        is not a valid report-content bundle of this version.
     """
     source = Path(path)
-    if not source.exists():
+    legacy = source.with_name(LEGACY_BUNDLE)
+    if not (source / "manifest.json").exists() and legacy.exists():
         raise ReportError(
-            "no analysis results here: run `research run STUDY.yaml` first", path=source
+            "this folder holds an old pickle bundle, which is never loaded (unpickling can run "
+            "code): run `research run STUDY.yaml` again",
+            path=legacy,
         )
-    try:
-        with open(source, "rb") as fh:
-            data = pickle.load(fh)  # noqa: S301 - our own bundle, see the module docstring
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-        raise ReportError(f"not a report-content bundle ({exc})", path=source) from exc
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise ReportError("not a report-content bundle", path=source)
-    if data.get("version") != _VERSION:
-        raise ReportError(
-            f"report-content bundle version {data.get('version')!r}, this package reads "
-            f"{_VERSION}: run the study again",
-            path=source,
-        )
-    return data["content"]
+    return read_bundle(source)
 
 
 def rename_personas(content: ReportContent, names: Mapping[int, str]) -> ReportContent:
@@ -132,7 +119,7 @@ def write_reports(
     content : ReportContent
     out_dir : str or PathLike
         Created if needed. Files: ``personas.xlsx``, ``personas.pdf``, ``charts/*.png``,
-        ``report_content.pkl``; each is written atomically.
+        ``report_content/``; each is written atomically.
     pngs, bundle : bool
         Also write the PNG charts / the content bundle.
 
@@ -168,7 +155,7 @@ def rebuild_reports(
     Parameters
     ----------
     out_dir : str or PathLike
-        A folder a study run wrote (it holds ``report_content.pkl``).
+        A folder a study run wrote (it holds ``report_content/``).
     title, subtitle : str, optional
         Replace the study title / subtitle.
     names : mapping, optional
