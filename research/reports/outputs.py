@@ -22,7 +22,6 @@ from research.personas.model import ReportContent
 from research.reports.bundle import read_bundle, write_bundle
 from research.reports.excel import write_workbook
 from research.reports.pdf import write_pdf, write_pngs
-from research.reports.safe_write import atomic_write
 
 __all__ = [
     "BUNDLE",
