@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InputFileError, ResearchError, suggest
 
-__all__ = ["read_yaml", "parse_yaml", "validate_yaml", "line_of", "describe_errors"]
+__all__ = ["read_yaml", "parse_yaml", "load_guarded", "validate_yaml", "line_of", "describe_errors"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -66,17 +66,102 @@ def read_yaml(path: str | Path, what: str, error: type[ResearchError]) -> str:
         raise InputFileError(f"cannot read {what} file: {exc}", path=path) from None
 
 
-def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple[dict, dict]:
-    """Parse YAML text into a mapping and a key-path -> line index."""
+#: Caps on what a YAML file may ask of the parser (a few kilobytes of aliases can otherwise
+#: expand to gigabytes, and deep nesting exhausts the recursion limit).
+MAX_YAML_BYTES = 20 * 1024 * 1024
+MAX_YAML_DEPTH = 100
+MAX_YAML_NODES = 500_000
+_NUMBER = re.compile(r"^[-+]?[0-9_.eE]+$")
+
+
+def _check_node(node: yaml.Node, path, error: type[ResearchError]) -> None:
+    """Refuse recursive aliases, deep nesting, alias bombs and huge numbers, naming the line.
+
+    Counts the nodes the document expands to, with each alias counted at its full size, without
+    expanding anything (sizes of shared nodes are memoised).
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node, depth: int) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        line = n.start_mark.line + 1
+        if key in active:
+            raise error("a YAML alias refers to itself (recursive alias)", path=path, line=line)
+        if depth > MAX_YAML_DEPTH:
+            raise error(
+                f"nested more than {MAX_YAML_DEPTH} levels deep (nesting cap)", path=path, line=line
+            )
+        if isinstance(n, yaml.ScalarNode):
+            if len(n.value) > 4000 and not n.style and _NUMBER.match(n.value):
+                raise error(
+                    f"a number with {len(n.value):,} digits (at most 4,000)", path=path, line=line
+                )
+            sizes[key] = 1
+            return 1
+        active.add(key)
+        children = (
+            n.value if isinstance(n, yaml.SequenceNode) else [v for kv in n.value for v in kv]
+        )
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_YAML_NODES:
+                raise error(
+                    f"the YAML expands to more than {MAX_YAML_NODES:,} values, e.g. through "
+                    "nested aliases (alias expansion cap)",
+                    path=path,
+                    line=line,
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(node, 0)
+
+
+def load_guarded(loader: yaml.SafeLoader, text_length: int, path, error: type[ResearchError]):
+    """Compose ``loader``'s document, check it against the caps, construct it: ``(data, node)``.
+
+    The one way YAML is parsed in this package (questionnaires, study files, codebooks). YAML
+    syntax errors propagate as ``yaml.YAMLError`` for the caller to word; caps, recursion and
+    numbers too long to convert are raised as ``error`` naming the file and line.
+    """
+    if text_length > MAX_YAML_BYTES:
+        raise error(
+            f"the YAML file is larger than {MAX_YAML_BYTES // 2**20} MB (size cap)", path=path
+        )
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_node(node, path, error)
+        return loader.construct_document(node), node
+    except RecursionError:
+        raise error(
+            f"nested more than {MAX_YAML_DEPTH} levels deep (nesting cap)", path=path
+        ) from None
+    except (ValueError, OverflowError) as exc:
+        raise error(f"not valid YAML: {str(exc)[:200]}", path=path) from None
+
+
+def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple[dict, dict]:
+    """Parse YAML text into a mapping and a key-path -> line index (see :func:`load_guarded`)."""
+    loader = _Loader(text)
+    try:
+        data, node = load_guarded(loader, len(text), path, error)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(
-            f"not valid YAML: {problem}", path=path, line=None if mark is None else mark.line + 1
+            f"not valid YAML: {str(problem)[:200]}",
+            path=path,
+            line=None if mark is None else mark.line + 1,
         ) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise error("expected a YAML mapping at the top level", path=path, line=1)
     return data, _line_index(node)

@@ -21,8 +21,21 @@ __all__ = [
     "DataError",
     "CodebookError",
     "ReportError",
+    "OptionError",
     "suggest",
 ]
+
+
+#: Longest message and longest file/column/row part of an error: a user error is one readable
+#: line, never a whole offending cell (which may be megabytes, or hold personal data).
+MAX_MESSAGE = 300
+MAX_PART = 120
+
+
+def _bounded(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ResearchError(Exception):
@@ -51,11 +64,11 @@ class ResearchError(Exception):
         column: str | None = None,
         row: object | None = None,
     ) -> None:
-        self.message = message
-        self.path = None if path is None else str(path)
+        self.message = _bounded(message, MAX_MESSAGE)
+        self.path = None if path is None else _bounded(str(path), MAX_PART)
         self.line = line
-        self.column = column
-        self.row = row
+        self.column = None if column is None else _bounded(str(column), MAX_PART)
+        self.row = row if row is None or isinstance(row, int) else _bounded(str(row), MAX_PART)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -102,6 +115,13 @@ class CodebookError(ResearchError):
 
 class ReportError(ResearchError):
     """A report cannot be written (for example the output folder is not writable)."""
+
+
+class OptionError(ResearchError, ValueError):
+    """An option or parameter is out of its range (``--per-code 0``, ``min_df=-1``).
+
+    Also a ``ValueError``, which is what Python callers of the library functions expect.
+    """
 
 
 def suggest(value: str, choices: Iterable[str]) -> str:

@@ -8,9 +8,10 @@ object so a notebook can look inside.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,13 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import adjusted_rand_score
 
 from ._yaml import parse_yaml, read_yaml, validate_yaml
+from .clock import created_timestamp
 from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
 from .questionnaire import Questionnaire, load_questionnaire
-from .reports import atomic_write, write_reports
+from .reports import write_reports
+from .safe_cells import write_csv
 from .segments import DEFAULT_THRESHOLDS, SegmentAnalysis, SegmentSolution, analyse_segments
 from .text import (
     attach_segments,
@@ -197,8 +200,9 @@ def run_study(
     progress : callable
         Called with a short message as each stage starts (the CLI prints them).
     created : str, optional
-        Timestamp written into the reports; defaults to now (UTC). Everything else in the
-        output is a function of the inputs and ``random_state``.
+        Timestamp written into the reports (ISO); default ``SOURCE_DATE_EPOCH`` when set, else
+        now (UTC), see :func:`research.clock.created_timestamp`. Everything else in the output
+        is a function of the inputs and ``random_state``.
 
     Returns
     -------
@@ -207,7 +211,7 @@ def run_study(
     if not isinstance(study, Study):
         study = load_study(study)
     out = Path(out_dir if out_dir is not None else study.output)
-    created = created or datetime.now(UTC).replace(microsecond=0).isoformat()
+    created = created_timestamp(created)
     seed = study.random_state
 
     progress("reading the questionnaire")
@@ -329,6 +333,23 @@ def run_study(
     )
 
 
+def _read_table(path: Path, what: str) -> pd.DataFrame:
+    """A small CSV the study file names (links, planted segments), as text; one-line errors."""
+    from .ingest.textio import decode_bytes, read_bytes
+
+    try:
+        utf8, _, _ = decode_bytes(read_bytes(path), path)
+        frame = pd.read_csv(io.BytesIO(utf8), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputFileError(
+            f"the {what} file is not a readable CSV ({first})", path=path
+        ) from None
+    if frame.empty:
+        raise InputFileError(f"the {what} file has no rows", path=path)
+    return frame
+
+
 def _interviews(study: Study, assignments: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     opts = study.interviews
     assert opts is not None  # invariant: caller checked
@@ -341,7 +362,7 @@ def _interviews(study: Study, assignments: pd.Series) -> tuple[pd.DataFrame, pd.
         links_path = study.resolve(opts.links)
         if not links_path.exists():
             raise InputFileError("interview links file does not exist", path=links_path)
-        links = pd.read_csv(links_path, dtype=str)
+        links = _read_table(links_path, "interview links")
         missing = {"transcript", "respondent_id"} - set(links.columns)
         if missing:
             raise InputFileError(
@@ -426,7 +447,11 @@ def _recovery(study: Study, assignments: pd.Series) -> float | None:
     """Adjusted Rand index against planted segments, when the study ships its truth."""
     if not study.truth:
         return None
-    truth = pd.read_csv(study.resolve(study.truth), index_col=0)["segment"]
+    truth_path = study.resolve(study.truth)
+    table = _read_table(truth_path, "planted segments")
+    if "segment" not in table.columns:
+        raise InputFileError("the planted-segments file needs a 'segment' column", path=truth_path)
+    truth = pd.to_numeric(table["segment"], errors="coerce").set_axis(table.iloc[:, 0])
     common = assignments.index.intersection(truth.index)
     return float(adjusted_rand_score(truth.loc[common], assignments.loc[common]))
 
@@ -440,7 +465,5 @@ def _write_outputs(
         ("exclusions.csv", survey.exclusions, False),
         ("scorecard.csv", analysis.scorecard, False),
     ):
-        with atomic_write(out / name) as tmp:
-            frame.to_csv(tmp, index=index, lineterminator="\n")
-        files[name.removesuffix(".csv")] = out / name
+        files[name.removesuffix(".csv")] = write_csv(frame, out / name, index=index)
     return files

@@ -689,19 +689,15 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
 
 
 def test_failed_workbook_write_leaves_nothing(content, tmp_path, monkeypatch):
-    calls = {"n": 0}
-    real = excel_module.ZipInfo
+    real = excel_module.save_workbook_bytes
 
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 5:  # a few entries are already in the temporary file
-            raise RuntimeError("disk on fire")
-        return real(*args, **kwargs)
+    def failing(wb, created):
+        real(wb, created)  # the workbook is built and packed, then the disk fails
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(excel_module, "ZipInfo", failing)
-    with pytest.raises(RuntimeError, match="disk on fire"):
+    monkeypatch.setattr(excel_module, "save_workbook_bytes", failing)
+    with pytest.raises(ReportError, match="No space left on device"):
         write_workbook(content, tmp_path / "report.xlsx")
-    assert calls["n"] == 5
     assert list(tmp_path.iterdir()) == []
 
 

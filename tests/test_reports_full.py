@@ -39,6 +39,7 @@ from research.reports import pdf as pdf_module  # noqa: E402
 from research.reports._pdf_layout import MARGIN, PAGE_SIZE  # noqa: E402
 from research.reports._sheets_profile import sig_text  # noqa: E402
 from research.reports.simulate import simulate_content  # noqa: E402
+from research.safe_cells import allow_formula  # noqa: E402
 
 CREATED = "2026-02-02T10:00:00"
 
@@ -205,7 +206,8 @@ def test_typing_tool_sheet_comes_from_the_segments_stage(content, tmp_path, monk
         calls.append(tool)
         assert labels["segment_names"] == {p.segment: p.name for p in content.personas}
         ws = workbook.create_sheet("Typing tool")
-        ws["A1"], ws["B1"] = "score", "=1+1"
+        ws["A1"], ws["B1"], ws["C1"] = "score", "=1+1", "=2+2"
+        allow_formula(ws, ws["B1"])  # only registered formulas stay live
 
     monkeypatch.setattr(research.segments, "add_typing_tool_sheet", add_typing_tool_sheet, False)
     tool = object()
@@ -216,6 +218,7 @@ def test_typing_tool_sheet_comes_from_the_segments_stage(content, tmp_path, monk
     assert names == sheet_names(with_tool)
     assert names.index("Typing tool") == names.index("Data quality") - 1
     assert wb["Typing tool"]["B1"].data_type == "f"
+    assert wb["Typing tool"]["C1"].data_type == "s" and wb["Typing tool"]["C1"].value == "=2+2"
 
     monkeypatch.delattr(research.segments, "add_typing_tool_sheet")
     wb = openpyxl.load_workbook(write_workbook(with_tool, tmp_path / "u.xlsx"))

@@ -74,12 +74,12 @@ def _n_factors(value: str) -> int | str:
 
 
 def _write(out_dir: Path, tables: dict[str, Any], summary: dict[str, Any]) -> list[str]:
-    from ..reports import atomic_write
+    from ..atomic import atomic_write
+    from ..safe_cells import write_csv
 
     written = []
     for name, frame in tables.items():
-        with atomic_write(out_dir / f"{name}.csv") as tmp:
-            frame.to_csv(tmp, lineterminator="\n")
+        write_csv(frame, out_dir / f"{name}.csv")
         written.append(f"{name}.csv")
     with atomic_write(out_dir / "fit.json") as tmp:
         tmp.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")

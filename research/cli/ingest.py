@@ -91,6 +91,14 @@ def import_(
         bool,
         typer.Option("--keep-personal", help="Write recognised personal columns to personal.csv."),
     ] = False,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv",
+            help="Write text cells exactly as answered, without the apostrophe that stops a "
+            "spreadsheet running text like =SUM(...) as a formula (also: RESEARCH_RAW_CSV=1).",
+        ),
+    ] = False,
 ) -> None:
     """Import an export: detect its format, map columns to items, recode, apply the quality
     rules, weight.
@@ -120,7 +128,9 @@ def import_(
         weights=weights,
         keep_personal=keep_personal,
     )
-    files = write_import(survey, out_dir, sav=sav, keep_personal=keep_personal)
+    files = write_import(
+        survey, out_dir, sav=sav, keep_personal=keep_personal, raw_csv=raw_csv or None
+    )
     reasons = survey.exclusions["reason"].value_counts()
     report = survey.mapping_report()
     out.print(
@@ -180,8 +190,8 @@ def questionnaire_infer(
 
     Example: research questionnaire infer Sample_Survey.qsf --out questionnaire.yaml
     """
+    from ..atomic import atomic_write
     from ..ingest import infer_questionnaire
-    from ..reports import atomic_write
 
     q, text, notes = infer_questionnaire(source, format=fmt)
     with atomic_write(out_file) as tmp:

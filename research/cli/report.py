@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,14 @@ def report(
     charts: Annotated[
         bool, typer.Option("--charts/--no-charts", help="Also rewrite the PNG charts for slides.")
     ] = True,
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
+            "when set, else now. Same inputs + same timestamp = byte-identical files.",
+        ),
+    ] = None,
 ) -> None:
     """Rewrite the workbook, PDF and slide charts of a study that has been run.
 
@@ -35,13 +42,14 @@ def report(
 
     spec = load_study(study)
     target = out_dir if out_dir is not None else Path(spec.output)
-    created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    from ..clock import created_timestamp
+
     content, files = rebuild_reports(
         target,
         title=spec.title,
         subtitle=spec.subtitle,
         names=spec.segments.names or None,
-        created=created,
+        created=created_timestamp(created),
         pngs=charts,
     )
     for p in content.personas:

@@ -105,6 +105,19 @@ def segment(
     show_progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bars on stderr.")
     ] = True,
+    raw_csv: Annotated[
+        bool,
+        typer.Option(
+            "--raw-csv", help="Write CSV text cells without the formula-guard apostrophe."
+        ),
+    ] = False,
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Timestamp stored in typing_tool.xlsx (ISO); default $SOURCE_DATE_EPOCH, else now.",
+        ),
+    ] = None,
 ) -> None:
     """Fit latent class / profile segments, choose K, check them and build a typing tool.
 
@@ -115,10 +128,14 @@ def segment(
 
     Example: research segment answers.csv --classes 2-6 --starts 10 --model lca --seed 1 --out seg/
     """
+    from datetime import datetime
+
     from openpyxl import Workbook
 
+    from ..atomic import atomic_write
+    from ..clock import created_timestamp
     from ..errors import DataError, ResearchError
-    from ..reports import atomic_write
+    from ..safe_cells import save_workbook_bytes, write_csv
     from ..segments import add_typing_tool_sheet, analyse_segments
 
     if model not in ("lca", "lpa", "kmeans"):
@@ -180,15 +197,15 @@ def segment(
         tables["typing_tool"] = (coef, True)
     written = []
     for name, (frame_out, index) in tables.items():
-        with atomic_write(out_dir / f"{name}.csv") as tmp:
-            frame_out.to_csv(tmp, index=index, lineterminator="\n")
+        write_csv(frame_out, out_dir / f"{name}.csv", index=index, raw=raw_csv or None)
         written.append(f"{name}.csv")
     if tool is not None:
         book = Workbook()
         book.remove(book.active)
         add_typing_tool_sheet(book, tool)
+        stamp = datetime.fromisoformat(created_timestamp(created))
         with atomic_write(out_dir / "typing_tool.xlsx") as tmp:
-            book.save(tmp)
+            tmp.write_bytes(save_workbook_bytes(book, stamp))
         written.append("typing_tool.xlsx")
     summary = result.summary()
     if as_json:

@@ -51,6 +51,14 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path(
         "reports/demo"
     ),
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
+            "when set, else now. Same inputs + same timestamp = byte-identical files.",
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline on the bundled Second Stitch study.
 
@@ -59,7 +67,7 @@ def demo(
     from ..datasets import demo_paths
     from ..study import run_study
 
-    result = run_study(demo_paths()["study"], out_dir, progress=progress)
+    result = run_study(demo_paths()["study"], out_dir, progress=progress, created=created)
     _report(result, out_dir)
 
 
@@ -70,6 +78,14 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the reports (default: the study's).")
     ] = None,
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
+            "when set, else now. Same inputs + same timestamp = byte-identical files.",
+        ),
+    ] = None,
 ) -> None:
     """Run every stage of a study: import, factors, segments, interviews, personas, reports.
 
@@ -79,5 +95,5 @@ def run(
 
     spec = load_study(study)
     target = out_dir if out_dir is not None else Path(spec.output)
-    result = run_study(spec, target, progress=progress)
+    result = run_study(spec, target, progress=progress, created=created)
     _report(result, target)

@@ -163,6 +163,7 @@ def agreement(
         shown[col] = shown[col].map(lambda v: "" if v != v else f"{int(v)}")
     out.print(shown.drop(columns="label").to_string(index=False))
     if out_file is not None:
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out_file, index=False, lineterminator="\n")
+        from ..safe_cells import write_csv
+
+        write_csv(table, out_file, index=False)
         out.print(f"Wrote {out_file}")

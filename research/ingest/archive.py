@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputFileError, ResearchError
+from ..zipguard import check_zip
 
 __all__ = ["DATA_SUFFIXES", "archive_member", "extracted", "not_an_export"]
 
@@ -53,6 +54,7 @@ def archive_member(path: str | Path) -> str | None:
     InputFileError
         The ZIP cannot be opened, or holds no readable data file or several.
     """
+    check_zip(path, "export")
     try:
         with zipfile.ZipFile(path) as zf:
             names = [i.filename for i in zf.infolist() if not i.is_dir()]

@@ -119,6 +119,11 @@ def _record_ends(buf: bytes, n: int) -> list[int]:
     return ends
 
 
+#: Most columns an export may have: real surveys stay in the low thousands, and a header of
+#: millions of cells would take gigabytes to parse.
+MAX_COLUMNS = 20_000
+
+
 def peek_records(buf: bytes, n: int, delimiter: str | None = None) -> tuple[list[list[str]], str]:
     """The first `n` non-blank records of UTF-8 `buf` (fewer if the file is shorter)."""
     ends = _record_ends(buf, n)
@@ -180,13 +185,29 @@ def read_delimited(
             path=path,
         )
     head = buf[: ends[-1]].decode("utf-8")
+    first_line = head.split("\n", 1)[0]
     if delimiter is None:
-        delimiter = sniff_delimiter(head.split("\n", 1)[0])
+        delimiter = sniff_delimiter(first_line[:1_000_000])
+    widest = max(line.count(delimiter) + 1 for line in head.split("\n")[: n_header + 1])
+    if widest > MAX_COLUMNS:
+        raise InputFileError(
+            f"a header row has {widest:,} columns, more than {MAX_COLUMNS:,} (column cap)",
+            path=path,
+            line=1,
+        )
     try:
         header = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise InputFileError(f"header rows cannot be parsed: {exc}", path=path, line=1) from None
+    blank = [i + 1 for i, r in enumerate(header[:n_header]) if not any(c.strip() for c in r)]
     header = [r for r in header if any(c.strip() for c in r)][:n_header]
+    if len(header) <= names_row or len(header) < n_header:
+        raise InputFileError(
+            f"header row {blank[0] if blank else len(header) + 1} is blank, where this format "
+            f"has {n_header} header row(s): remove the blank row or export the file again",
+            path=path,
+            line=blank[0] if blank else None,
+        )
     width = len(header[names_row])
     header = [r + [""] * (width - len(r)) if len(r) <= width else r for r in header]
     for i, r in enumerate(header):
@@ -199,7 +220,7 @@ def read_delimited(
     names = [c.strip() for c in header[names_row]]
     unique, notes = column_names(names)
     try:
-        body = _read_body(text, ends[-1], unique, delimiter, path, n_header)
+        body = _unneutralise(_read_body(text, ends[-1], unique, delimiter, path, n_header))
     except _NotUtf8:  # a byte past the head is not UTF-8: decode it all (cp1252), start again
         text.load_all()
         return read_delimited(text, n_header, path=path, delimiter=None, names_row=names_row)
@@ -222,6 +243,18 @@ def _drop_blank_rows(body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     if not blank.any():
         return body, 0
     return body.drop(index=blank.index[blank]).reset_index(drop=True), int(blank.sum())
+
+
+def _unneutralise(body: pd.DataFrame) -> pd.DataFrame:
+    """Drop the apostrophe our CSV writers put before formula-like text (research.safe_cells)."""
+    for col in body.columns:
+        values = body[col]
+        if values.dtype != object:
+            continue
+        marked = values.str.match(r"'[=+\-@\t\r]", na=False)
+        if marked.any():
+            body[col] = values.where(~marked, values.str.slice(1))
+    return body
 
 
 def _read_body(

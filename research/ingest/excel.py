@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from ..zipguard import check_zip
 from .delimited import load_text, peek_records, read_delimited
 from .textio import column_names, read_bytes
 
@@ -48,6 +49,7 @@ def read_xlsx_rows(path: str | Path, *, max_rows: int | None = None) -> list[lis
     from openpyxl.utils.exceptions import InvalidFileException
 
     read_bytes(path, 8)  # existence and folder checks with the usual messages
+    check_zip(path, "xlsx")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know

@@ -75,7 +75,12 @@ def _value_labels(survey: SurveyData) -> tuple[dict, dict, dict]:
 
 
 def write_import(
-    survey: SurveyData, out_dir: str | Path, *, sav: bool = False, keep_personal: bool = False
+    survey: SurveyData,
+    out_dir: str | Path,
+    *,
+    sav: bool = False,
+    keep_personal: bool = False,
+    raw_csv: bool | None = None,
 ) -> dict[str, Path]:
     """Write ``responses.csv``, ``exclusions.csv``, ``quality.json`` and the optional files.
 
@@ -83,6 +88,10 @@ def write_import(
     the survey is weighted, ``personal.csv`` the personal columns only with `keep_personal`,
     and ``responses.sav`` (with `sav`) codes, open text and weights with variable and value
     labels.
+
+    Text cells that a spreadsheet would run as a formula get a leading apostrophe unless
+    ``raw_csv`` (default: the ``RESEARCH_RAW_CSV`` environment variable), see
+    :mod:`research.safe_cells`; this package's importer removes it again on re-import.
 
     Returns
     -------
@@ -94,7 +103,8 @@ def write_import(
     ReportError
         A file cannot be written.
     """
-    from ..reports import atomic_write
+    from ..atomic import atomic_write
+    from ..safe_cells import write_csv
     from .spss import write_spss
 
     out = Path(out_dir)
@@ -110,9 +120,7 @@ def write_import(
     if keep_personal and survey.personal is not None and survey.personal.shape[1]:
         frames.append(("personal.csv", survey.personal, True))
     for name, frame, index in frames:
-        with atomic_write(out / name) as tmp:
-            frame.to_csv(tmp, index=index, lineterminator="\n")
-        files[name.removesuffix(".csv")] = out / name
+        files[name.removesuffix(".csv")] = write_csv(frame, out / name, index=index, raw=raw_csv)
     with atomic_write(out / "quality.json") as tmp:
         tmp.write_text(
             json.dumps(quality_report(survey), indent=2, default=str) + "\n", encoding="utf-8"

@@ -193,7 +193,7 @@ def write_spss(
     """
     import pyreadstat
 
-    from ..reports import atomic_write
+    from ..atomic import atomic_write
 
     df = frame.reset_index()
     taken: set[str] = set()

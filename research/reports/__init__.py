@@ -6,6 +6,7 @@ statistics it shows, colours each segment with its persona's colour, and writes 
 :func:`write_reports` writes them all (and a content bundle :func:`rebuild_reports` reads).
 """
 
+from research.atomic import atomic_write
 from research.reports.excel import sheet_names, write_workbook
 from research.reports.outputs import (
     load_content,
@@ -15,7 +16,6 @@ from research.reports.outputs import (
     write_reports,
 )
 from research.reports.pdf import page_count, page_titles, write_pdf, write_pngs
-from research.reports.safe_write import atomic_write
 
 __all__ = [
     "atomic_write",

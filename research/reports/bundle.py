@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from research.atomic import atomic_write
 from research.errors import ReportError
 from research.personas.model import Persona, ReportContent
-from research.reports.safe_write import atomic_write
 
 __all__ = ["FORMAT", "VERSION", "MANIFEST", "write_bundle", "read_bundle"]
 

@@ -9,15 +9,12 @@ a formula is always stored as plain text. The only formulas are the typing tool'
 from __future__ import annotations
 
 import importlib
-import io
 import os
-from datetime import datetime
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
+from research.atomic import atomic_write
 from research.personas.model import ReportContent
 from research.reports import _common as c
 from research.reports._sheets_persona import (
@@ -36,7 +33,7 @@ from research.reports._sheets_study import (
     summary_sheet,
 )
 from research.reports._xlsx import print_setup, sheet_title
-from research.reports.safe_write import atomic_write
+from research.safe_cells import save_workbook_bytes
 
 __all__ = ["write_workbook", "build_workbook", "sheet_names", "FIXED_SHEETS", "TYPING_TOOL"]
 
@@ -158,27 +155,6 @@ def build_workbook(content: ReportContent) -> Workbook:
     return wb
 
 
-def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
-    when = max(when, datetime(1980, 1, 1))  # the zip format cannot store earlier times
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
-
-
-def _save(wb: Workbook, path: Path, created: datetime) -> None:
-    """Save with fixed zip entry times so identical content gives identical bytes."""
-    buffer = io.BytesIO()
-    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
-    # ExcelWriter directly: openpyxl's save_workbook stamps "modified" with the current time.
-    ExcelWriter(wb, archive).save()
-    stamp = _zip_time(created)
-    with ZipFile(io.BytesIO(buffer.getvalue())) as src, ZipFile(path, "w", ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info))
-
-
 def write_workbook(content: ReportContent, path: str | os.PathLike[str]) -> Path:
     """Write the analysis workbook (.xlsx) for ``content``.
 
@@ -211,5 +187,5 @@ def write_workbook(content: ReportContent, path: str | os.PathLike[str]) -> Path
     wb = build_workbook(content)
     created = c.parse_created(content)
     with atomic_write(target) as tmp:
-        _save(wb, tmp, created)
+        tmp.write_bytes(save_workbook_bytes(wb, created))
     return target

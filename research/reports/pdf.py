@@ -25,6 +25,7 @@ from pathlib import Path
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from research.atomic import atomic_write
 from research.personas.model import ReportContent
 from research.reports import _common as c
 from research.reports._pdf_layout import PAGE_SIZE, Page
@@ -49,7 +50,6 @@ from research.reports.charts import (
     pin_layout,
     segment_sizes_chart,
 )
-from research.reports.safe_write import atomic_write
 
 __all__ = ["write_pdf", "write_pngs", "page_count", "page_titles", "png_charts", "PAGE_SIZE"]
 

@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import ReportError
+from ..safe_cells import allow_formula
 from .typing_tool import TypingTool
 
 __all__ = ["add_typing_tool_sheet", "typing_sheet_cells"]
@@ -108,7 +109,7 @@ def add_typing_tool_sheet(
         answer.fill = _INPUT
         ws.cell(row=row, column=4, value=hints.get(name, f"{_num(lo)} to {_num(hi)}"))
         fill = float(tool.fill_values[name])
-        ws.cell(row=row, column=5, value=f'=IF(C{row}="",{fill!r},C{row})')
+        _formula(ws, row, 5, f'=IF(C{row}="",{fill!r},C{row})')
         check = DataValidation(
             type="decimal",
             operator="between",
@@ -129,22 +130,24 @@ def add_typing_tool_sheet(
     for j, s in enumerate(segs):
         col = get_column_letter(6 + j)
         ws.cell(row=inter_row, column=6 + j, value=float(tool.intercepts.loc[s]))
-        ws.cell(
-            row=score_row,
-            column=6 + j,
-            value=f"={col}{inter_row}+SUMPRODUCT({col}{_FIRST}:{col}{last},$E${_FIRST}:$E${last})",
+        _formula(
+            ws,
+            score_row,
+            6 + j,
+            f"={col}{inter_row}+SUMPRODUCT({col}{_FIRST}:{col}{last},$E${_FIRST}:$E${last})",
         )
     first_col, last_col = get_column_letter(6), get_column_letter(5 + len(segs))
     scores = f"${first_col}${score_row}:${last_col}${score_row}"
     seg_row = score_row + 2
     ws.cell(row=seg_row, column=2, value="Segment").font = _BOLD
     numbers = f"${first_col}${_FIRST - 2}:${last_col}${_FIRST - 2}"
-    ws.cell(row=seg_row, column=3, value=f"=INDEX({numbers},MATCH(MAX({scores}),{scores},0))")
+    _formula(ws, seg_row, 3, f"=INDEX({numbers},MATCH(MAX({scores}),{scores},0))")
     ws.cell(row=seg_row + 1, column=2, value="Segment name").font = _BOLD
-    ws.cell(
-        row=seg_row + 1,
-        column=3,
-        value=f"=INDEX(${first_col}${_FIRST - 1}:${last_col}${_FIRST - 1},"
+    _formula(
+        ws,
+        seg_row + 1,
+        3,
+        f"=INDEX(${first_col}${_FIRST - 1}:${last_col}${_FIRST - 1},"
         f"MATCH(MAX({scores}),{scores},0))",
     )
     for r in (seg_row, seg_row + 1):
@@ -189,6 +192,11 @@ def _accuracy_table(ws, tool: TypingTool, top: int, names: Mapping[int, str]) ->
         ws.cell(row=row, column=1, value=int(seg))
         ws.cell(row=row, column=2, value=names.get(int(seg), f"Segment {seg}"))
         ws.cell(row=row, column=3, value=float(recall)).number_format = "0.0%"
+
+
+def _formula(ws, row: int, column: int, text: str) -> None:
+    """Write one of the sheet's own formulas; the only cells the saver keeps live."""
+    allow_formula(ws, ws.cell(row=row, column=column, value=text))
 
 
 def _num(value: float) -> object:

@@ -288,7 +288,10 @@ def distinctive_terms(
         token_pattern=r"(?u)(?<![\w'’])[a-z]{3,}(?![\w'’])",
         sublinear_tf=True,
     )
-    scores = vectorizer.fit_transform(docs).toarray()
+    try:
+        scores = vectorizer.fit_transform(docs).toarray()
+    except ValueError:  # no word of three letters or more beyond stop words: nothing to rank
+        return pd.DataFrame(columns=[name, "rank", "term", "tfidf", "count", "participants"])
     vocab = vectorizer.get_feature_names_out()
     unit = _unit(frame)
     rows = []

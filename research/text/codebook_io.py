@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from .._yaml import load_guarded
 from ..errors import CodebookError, InputFileError, suggest
 from .codebook import STEMMERS, Code, Codebook, Rules, slug
 
@@ -267,7 +268,7 @@ def parse_codebook(text: str, *, path: str | PathLike = "<string>") -> Codebook:
     path = str(path)
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        data, _ = load_guarded(loader, len(text), path, CodebookError)
     except _DuplicateKey as exc:
         raise CodebookError(f"key {exc.key!r} appears twice", path=path, line=exc.line) from None
     except yaml.YAMLError as exc:

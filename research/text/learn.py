@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.utils.validation import check_is_fitted
 
+from ..errors import OptionError
 from .features import analyzer, passage_documents
 
 __all__ = ["C_GRID", "THRESHOLD_GRID", "CodeClassifier"]
@@ -131,13 +132,15 @@ class CodeClassifier(BaseEstimator):
         if self.threshold != "auto" and not (
             isinstance(self.threshold, int | float) and 0 < self.threshold < 1
         ):
-            raise ValueError(f"threshold must be 'auto' or between 0 and 1, got {self.threshold!r}")
+            raise OptionError(
+                f"threshold must be 'auto' or between 0 and 1, got {self.threshold!r}"
+            )
         if self.C != "auto" and not (isinstance(self.C, int | float) and self.C > 0):
-            raise ValueError(f"C must be 'auto' or positive, got {self.C!r}")
+            raise OptionError(f"C must be 'auto' or positive, got {self.C!r}")
         if self.class_weight not in ("balanced", None):
-            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+            raise OptionError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
         if isinstance(self.min_df, bool) or not isinstance(self.min_df, int) or self.min_df < 1:
-            raise ValueError(f"min_df must be a whole number of at least 1, got {self.min_df!r}")
+            raise OptionError(f"min_df must be a whole number of at least 1, got {self.min_df!r}")
 
     def fit(
         self,
@@ -175,9 +178,9 @@ class CodeClassifier(BaseEstimator):
         docs, dense = passage_documents(X, context=self.context, position=self.position)
         sets = [frozenset(map(str, s)) for s in y]
         if len(docs) != len(sets):
-            raise ValueError(f"{len(docs)} passages but {len(sets)} label sets")
+            raise OptionError(f"{len(docs)} passages but {len(sets)} label sets")
         if not docs:
-            raise ValueError("no passages to learn from")
+            raise OptionError("no passages to learn from")
         seen = set().union(*sets)
         extra: list[tuple[str, frozenset[str]]] = []
         if self.codebook_text and descriptions:
@@ -191,7 +194,7 @@ class CodeClassifier(BaseEstimator):
         if groups is not None:
             groups = np.asarray(groups).astype(str)
             if len(groups) != len(docs):
-                raise ValueError(f"{len(docs)} passages but {len(groups)} groups")
+                raise OptionError(f"{len(docs)} passages but {len(groups)} groups")
             if len(set(groups)) >= 2 and (self.C == "auto" or self.threshold == "auto"):
                 self._select(docs, dense, sets, groups, extra)
         self._fit(docs, dense, sets, self.C_, extra)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import CodebookError, InputFileError
+from ..safe_cells import write_csv
 from .agreement import coding_agreement
 from .analysis import (
     code_frequencies,
@@ -389,9 +390,5 @@ def write_coding(result: CodingResult, out: str | PathLike, *, redacted: bool = 
         tables["agreement.csv"] = (result.agreement, False)
     files = {}
     for name, (frame, index) in tables.items():
-        path = out / name
-        tmp = path.with_name(f".{name}.tmp")
-        frame.to_csv(tmp, index=index, lineterminator="\n")
-        tmp.replace(path)
-        files[name.removesuffix(".csv")] = path
+        files[name.removesuffix(".csv")] = write_csv(frame, out / name, index=index)
     return files

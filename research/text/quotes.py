@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..errors import DataError, suggest
+from ..errors import DataError, OptionError, suggest
 from ._typical import typicality
 from .passages import sentence_spans
 from .redact import find_names, label_names, redact, safe_transcript_ids
@@ -146,7 +146,7 @@ def _order_key(value: object) -> tuple:
 
 def _check_positive(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        raise OptionError(f"{name} must be a whole number of at least 1, got {value!r}")
     return value
 
 
@@ -336,7 +336,7 @@ def pick_quotes(
     min_words = _check_positive("min_words", min_words)
     max_words = _check_positive("max_words", max_words)
     if min_words > max_words:
-        raise ValueError(f"min_words ({min_words}) is above max_words ({max_words})")
+        raise OptionError(f"min_words ({min_words}) is above max_words ({max_words})")
     if not isinstance(coded, pd.DataFrame):
         raise TypeError(f"coded must be a pandas DataFrame, got {type(coded).__name__}")
     needed = ["transcript", "turn", "code", "text", "matched"] + ([by] if by else [])

@@ -102,6 +102,9 @@ def _parse(data: bytes, path: Path) -> etree._Element:
 def _document(path: Path) -> tuple[etree._Element, str]:
     """Root element of a .qdc/.qde file or of a .qdpx archive's project.qde, and its kind."""
     if path.suffix.lower() == ".qdpx":
+        from ..zipguard import check_zip
+
+        check_zip(path, "qdpx")
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [n for n in archive.namelist() if n.lower().endswith(".qde")]

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..errors import OptionError
 from ._typical import typical_terms, typicality
 from .analysis import ALL, _roll
 from .codebook import Codebook
@@ -89,7 +90,7 @@ def typical_quotes(
     min_words = _check_positive("min_words", min_words)
     max_words = _check_positive("max_words", max_words)
     if min_words > max_words:
-        raise ValueError(f"min_words ({min_words}) is above max_words ({max_words})")
+        raise OptionError(f"min_words ({min_words}) is above max_words ({max_words})")
     require_columns(coded, [*PASSAGE_KEY, "code", "label", "text"], "the coded corpus")
     name = by or "group"
     coded = _roll(coded, codebook, level)

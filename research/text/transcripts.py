@@ -199,10 +199,22 @@ def _run_text(node) -> str:
 def _docx_lines(path: Path) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    from ..zipguard import check_zip
+
+    check_zip(path, "docx")
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.LxmlError,
+        EOFError,
+        OSError,
+    ) as exc:
         raise InputFileError(f"not a readable .docx file ({exc})", path=path) from None
     lines: list[str] = []
     body = document.element.body

@@ -1,0 +1,201 @@
+"""Cells that stay data: every workbook and CSV the package writes goes through here.
+
+Text from respondents, questionnaires and study files (persona names, item wording, column
+names, open answers) must never become a live spreadsheet formula in a stakeholder's Excel
+(CWE-1236, "CSV/formula injection").
+
+Workbooks
+    :func:`save_workbook_bytes` is the one way a workbook leaves the package. Before saving it
+    turns every formula cell into plain text unless the cell was registered with
+    :func:`allow_formula` (only the typing tool registers its own formulas), then saves with
+    fixed timestamps so identical content gives identical bytes. Text cells that start with a
+    formula character also get Excel's quote prefix, so editing the cell keeps it text.
+CSV files
+    :func:`write_csv` is the one way a CSV leaves the package. Following OWASP's advice, a text
+    cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with
+    a leading apostrophe (``'=SUM(A1)``), which spreadsheets show but never evaluate. Numbers
+    (stored as numbers) are left alone: ``-0.53`` is a value, not a formula. Analysts who
+    re-import the file elsewhere can opt out with ``raw=True`` (CLI ``--raw-csv``) or the
+    environment variable ``RESEARCH_RAW_CSV=1``; this package's own importer removes the
+    apostrophe again (:func:`unneutralise`), so ``responses.csv`` re-imports to the same data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # openpyxl and pandas are imported by the callers that need them
+    import pandas as pd
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "FORMULA_START",
+    "RAW_CSV_ENV",
+    "allow_formula",
+    "neutralise",
+    "unneutralise",
+    "write_csv",
+    "csv_text",
+    "defuse_workbook",
+    "save_workbook_bytes",
+]
+
+#: What makes a spreadsheet treat a cell as a formula (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Set to 1 to write CSV cells unchanged (for analysts who re-import elsewhere).
+RAW_CSV_ENV = "RESEARCH_RAW_CSV"
+_ATTR = "_research_formula_cells"
+
+
+# -- workbooks -----------------------------------------------------------------------------------
+
+
+def allow_formula(ws: Worksheet, cell: Any) -> None:
+    """Mark ``cell`` of ``ws`` as one of the package's own formulas (kept live when saved)."""
+    allowed = getattr(ws, _ATTR, None)
+    if allowed is None:
+        allowed = set()
+        setattr(ws, _ATTR, allowed)
+    allowed.add(cell.coordinate)
+
+
+def defuse_workbook(wb: Workbook) -> int:
+    """Turn every formula cell not registered with :func:`allow_formula` into text.
+
+    Returns the number of cells changed. Also sets the quote prefix on text cells that start
+    with a formula character, so Excel keeps them as text when a user edits them.
+    """
+    changed = 0
+    for ws in wb.worksheets:
+        allowed = getattr(ws, _ATTR, set())
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and cell.coordinate not in allowed:
+                    value = cell.value
+                    text = value if isinstance(value, str) else str(getattr(value, "text", value))
+                    cell._value = text  # bypass openpyxl's "starts with = means formula" rule
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    changed += 1
+                elif cell.data_type == "s" and isinstance(cell.value, str):
+                    if cell.value.startswith(FORMULA_START) and not cell.quotePrefix:
+                        cell.quotePrefix = True
+    return changed
+
+
+def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
+    when = max(when, datetime(1980, 1, 1))  # the zip format cannot store earlier times
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
+
+
+def save_workbook_bytes(wb: Workbook, created: datetime) -> bytes:
+    """``wb`` as .xlsx bytes: formulas defused (see :func:`defuse_workbook`), fixed timestamps.
+
+    ``created`` goes into the document properties and every zip entry, so the same workbook
+    content and ``created`` give the same bytes.
+    """
+    from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    defuse_workbook(wb)
+    wb.properties.created = created
+    wb.properties.modified = created
+    buffer = io.BytesIO()
+    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    # ExcelWriter directly: openpyxl's save_workbook stamps "modified" with the current time.
+    ExcelWriter(wb, archive).save()
+    stamp = _zip_time(created)
+    out = io.BytesIO()
+    with ZipFile(io.BytesIO(buffer.getvalue())) as src, ZipFile(out, "w", ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = ZIP_DEFLATED
+            entry.create_system = 3
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` with an apostrophe before it when it is text a spreadsheet would evaluate."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unneutralise(value: Any) -> Any:
+    """Undo :func:`neutralise` (for this package's own importer)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _raw_default() -> bool:
+    return os.environ.get(RAW_CSV_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def _texty(values) -> bool:
+    import pandas as pd
+
+    dtype = values.dtype
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def _neutralised(frame: pd.DataFrame, index: bool) -> pd.DataFrame:
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if _texty(column):
+            out.isetitem(i, column.astype(object).map(neutralise, na_action="ignore"))
+    if index and _texty(out.index):
+        out.index = out.index.astype(object).map(neutralise).rename(out.index.name)
+    out.columns = [neutralise(c) for c in out.columns]
+    if index and out.index.name is not None:
+        out.index.name = neutralise(out.index.name)
+    return out
+
+
+def csv_text(frame: pd.DataFrame, *, index: bool = True, raw: bool | None = None, **kwargs) -> str:
+    """``frame`` as CSV text with formula-like text cells neutralised (unless ``raw``)."""
+    if raw is None:
+        raw = _raw_default()
+    if not raw and index and frame.index.nlevels > 1:  # levels become plain columns
+        frame, index = frame.reset_index(), False
+    data = frame if raw else _neutralised(frame, index)
+    kwargs.setdefault("lineterminator", "\n")
+    return data.to_csv(index=index, **kwargs)
+
+
+def write_csv(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    index: bool = True,
+    raw: bool | None = None,
+    **kwargs,
+) -> Path:
+    """Write ``frame`` to ``path`` atomically, formula-like text neutralised (unless ``raw``).
+
+    ``raw=None`` follows the ``RESEARCH_RAW_CSV`` environment variable. Other keyword arguments
+    go to :meth:`pandas.DataFrame.to_csv`.
+    """
+    from research.atomic import atomic_write
+
+    target = Path(path)
+    text = csv_text(frame, index=index, raw=raw, **kwargs)
+    with atomic_write(target) as tmp:
+        tmp.write_text(text, encoding=kwargs.get("encoding") or "utf-8", newline="")
+    return target

