@@ -28,6 +28,7 @@ from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
 from .questionnaire import Questionnaire, load_questionnaire
 from .reports import write_reports
+from .reportset import report_set
 from .safe_cells import write_csv
 from .segments import DEFAULT_THRESHOLDS, SegmentAnalysis, SegmentSolution, analyse_segments
 from .text import (
@@ -316,7 +317,10 @@ def run_study(
     personas = content.personas
 
     progress("writing reports")
-    files = _write_outputs(out, content, survey, analysis)
+    # The whole set is written into a staging folder and swapped in at once (research.reportset).
+    with report_set(out) as staging:
+        staged = _write_outputs(staging, content, survey, analysis)
+    files = {role: out / path.relative_to(staging) for role, path in staged.items()}
     return StudyResult(
         study=study,
         questionnaire=q,

@@ -22,6 +22,7 @@ from research.personas.model import ReportContent
 from research.reports.bundle import read_bundle, write_bundle
 from research.reports.excel import write_workbook
 from research.reports.pdf import write_pdf, write_pngs
+from research.reportset import report_set
 
 __all__ = [
     "BUNDLE",
@@ -184,4 +185,7 @@ def rebuild_reports(
     if created is not None:
         changes["created"] = created
     content = replace(content, **changes)
-    return content, write_reports(content, out, pngs=pngs)
+    # Rewritten as a set: readers see the old reports or the new ones (research.reportset).
+    with report_set(out, keep=True) as staging:
+        staged = write_reports(content, staging, pngs=pngs)
+    return content, {role: out / path.relative_to(staging) for role, path in staged.items()}
