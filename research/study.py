@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
+from .pseudonyms import map_column, map_index, pseudonymise
 from .questionnaire import Questionnaire, load_questionnaire
 from .reports import write_reports
 from .reportset import report_set
@@ -97,6 +98,13 @@ class ReportOptions(_Section):
     alpha: float = Field(0.05, gt=0, lt=1)
 
 
+class PrivacyOptions(_Section):
+    #: ``pseudonymise``: reports and CSVs show R0001, R0002, ...; the lookup to the export's
+    #: ids is written to ``<report folder>-private/respondent_ids.csv``, outside the report
+    #: set. ``keep``: show the export's own ids (only when they are not personal data).
+    respondent_ids: Literal["pseudonymise", "keep"] = "pseudonymise"
+
+
 class Study(_Section):
     """The contents of a study file. Load one with :func:`load_study`."""
 
@@ -112,6 +120,7 @@ class Study(_Section):
     factors: FactorOptions = Field(default_factory=FactorOptions)
     segments: SegmentOptions = Field(default_factory=SegmentOptions)
     report: ReportOptions = Field(default_factory=ReportOptions)
+    privacy: PrivacyOptions = Field(default_factory=PrivacyOptions)
     truth: str | None = None
     random_state: int = 0
     output: str = "reports/study"
@@ -317,9 +326,13 @@ def run_study(
     personas = content.personas
 
     progress("writing reports")
+    ids = None
+    if study.privacy.respondent_ids == "pseudonymise":
+        ids = pseudonymise([*survey.responses.index, *survey.exclusions["respondent_id"]])
+        _write_id_key(out, ids)
     # The whole set is written into a staging folder and swapped in at once (research.reportset).
     with report_set(out) as staging:
-        staged = _write_outputs(staging, content, survey, analysis)
+        staged = _write_outputs(staging, content, survey, analysis, ids)
     files = {role: out / path.relative_to(staging) for role, path in staged.items()}
     return StudyResult(
         study=study,
@@ -460,13 +473,32 @@ def _recovery(study: Study, assignments: pd.Series) -> float | None:
     return float(adjusted_rand_score(truth.loc[common], assignments.loc[common]))
 
 
+def _write_id_key(out: Path, ids: dict) -> Path:
+    """The pseudonym -> export id lookup, beside (never inside) the report folder."""
+    key = pd.DataFrame({"pseudonym": list(ids.values()), "respondent_id": list(ids.keys())})
+    return write_csv(key, out.parent / f"{out.name}-private" / "respondent_ids.csv", index=False)
+
+
 def _write_outputs(
-    out: Path, content: ReportContent, survey: SurveyData, analysis: SegmentAnalysis
+    out: Path,
+    content: ReportContent,
+    survey: SurveyData,
+    analysis: SegmentAnalysis,
+    ids: dict | None = None,
 ) -> dict[str, Path]:
+    assignments, exclusions = analysis.assignments_table(), survey.exclusions
+    if ids is not None:  # every id-bearing output, in one place
+        content = replace(
+            content,
+            respondents=map_index(content.respondents, ids),
+            exclusions=map_column(content.exclusions, "respondent_id", ids),
+        )
+        assignments = map_index(assignments, ids)
+        exclusions = map_column(exclusions, "respondent_id", ids)
     files = write_reports(content, out)
     for name, frame, index in (
-        ("segments.csv", analysis.assignments_table(), True),
-        ("exclusions.csv", survey.exclusions, False),
+        ("segments.csv", assignments, True),
+        ("exclusions.csv", exclusions, False),
         ("scorecard.csv", analysis.scorecard, False),
     ):
         files[name.removesuffix(".csv")] = write_csv(frame, out / name, index=index)

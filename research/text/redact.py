@@ -10,6 +10,20 @@
 * postcodes (UK ``SW1A 1AA`` in either case, Canadian ``K1A 0B1``, Irish Eircode ``D02 X285``,
   US ZIP after a state code ``NY 10001`` or the word ZIP, ZIP+4 ``10001-1234``, and five-digit
   codes before a place name, ``75008 Paris``) → ``[POSTCODE]``;
+* payment and identity numbers: card numbers (13-19 digits, with or without spaces or dashes)
+  → ``[CARD]``; IBANs → ``[IBAN]``; US social security numbers, UK National Insurance numbers
+  and NHS numbers → ``[ID]``;
+* full dates before :data:`BIRTH_YEARS_BEFORE` (``3 March 1991``, ``1988-03-14``,
+  ``14/03/1988``, ``March 3rd, 1991``), which in interviews are birthdays, any date after
+  ``born``/``DOB``, and a month of birth (``born in March 1991``) → ``[DATE]``; a recent date
+  (``delivered on 04/03/2026``) and a year alone (``in 2019``, ``born in 1985``) are kept;
+* GPS coordinates (``51.50740, -0.12780``) → ``[LOCATION]``; UK vehicle registrations
+  (``AB12 CDE``) → ``[ID]``;
+* street addresses (``12 Acacia Avenue``, ``221B Baker Street``, ``flat 3, 45 high road``)
+  → ``[ADDRESS]``; social-media handles (``@tobias_g``) → ``[HANDLE]``;
+* self-introduced and titled names (``my name is ...``, ``I'm Helen``, ``this is Priya``,
+  ``call me Jo``, ``Dr. Helen Carter``, ``Mrs Patel``), accented (``Zoë``, ``José``) and, after
+  ``my name is`` / ``called``, lower-case ones → ``[NAME]``;
 * names of participants (from the metadata, or speaker labels that are names) →
   ``[PARTICIPANT]``; of interviewers → ``[INTERVIEWER]``; of anyone else given, or introduced
   with a relationship word (``my sister Priya``, ``the courier Dave``, ``married to Jo``) →
@@ -29,8 +43,15 @@ from collections.abc import Iterable
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 __all__ = [
+    "ADDRESS",
+    "CARD",
+    "DATE",
     "EMAIL",
+    "HANDLE",
+    "IBAN",
+    "ID",
     "INTERVIEWER",
+    "LOCATION",
     "IP",
     "LINK",
     "NAME",
@@ -56,8 +77,18 @@ IP = "[IP]"
 NAME = "[NAME]"
 PARTICIPANT = "[PARTICIPANT]"
 INTERVIEWER = "[INTERVIEWER]"
+CARD = "[CARD]"
+IBAN = "[IBAN]"
+ID = "[ID]"
+DATE = "[DATE]"
+ADDRESS = "[ADDRESS]"
+HANDLE = "[HANDLE]"
+LOCATION = "[LOCATION]"
 #: Every tag :func:`redact` writes.
-TAGS = (EMAIL, PHONE, URL, IP, POSTCODE, NAME, PARTICIPANT, INTERVIEWER)
+TAGS = (
+    EMAIL, PHONE, URL, IP, POSTCODE, NAME, PARTICIPANT, INTERVIEWER, CARD, IBAN, ID, DATE,
+    ADDRESS, HANDLE, LOCATION,
+)  # fmt: skip
 
 #: Relationship words after which a capitalised word is taken to be a first name.
 RELATIONS = tuple(
@@ -75,7 +106,8 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _AT, _DOT = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*", r"\s*[(\[{<]\s*dot\s*[)\]}>]\s*"
 _EMAIL_SPELT = re.compile(
     rf"""(?<![\w.+-])[\w.+-]+(?:{_AT}|\s*@\s*)[\w-]+(?:(?:{_DOT}|\.)[\w-]+)*{_DOT}[\w-]+
-    | (?<![\w.+-])[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:{_TLDS})\b""",
+    | (?<![\w.+-])[\w.+-]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[\w.+-]+)*\s+at\s+[\w-]+
+      (?:\s+dot\s+[\w-]+)*\s+dot\s+(?:{_TLDS})\b""",
     re.VERBOSE | re.IGNORECASE,
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -127,15 +159,22 @@ _POSTCODE = re.compile(
       | [ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-NPRSTV-Z]\d   # Canada: K1A 0B1
       | [AC-FHKNPRTV-Y]\d{2}\s?[AC-FHKNPRTV-Y\d]{4}                 # Eircode: D02 X285
       | \d{5}-\d{4}                                                # US ZIP+4
-      | (?i:[a-z]{1,2}\d[a-z\d]?[ \t]\d[abd-hjlnp-uw-z]{2})             # UK, lower case
+      | (?i:[a-z]{1,2}\d[a-z\d]?[ \t]?\d[abd-hjlnp-uw-z]{2})            # UK, any case, compact
       | (?:[A-Z]{1,2}-)?\d{5}(?=[ \t]+[A-Z][a-zà-ÿ]{2,})              # 75008 Paris
     )(?![\w-])
     """,
     re.VERBOSE,
 )
+# GPS coordinates "51.5074, -0.1278" (four or more decimals: not prices or sizes).
+_GPS = re.compile(
+    r"(?<![\w.-])[-+]?\d{1,2}\.\d{4,}°?\s*[NS]?,\s*[-+]?\d{1,3}\.\d{4,}°?\s*[EW]?(?![\w.])"
+)
+# UK vehicle registrations "AB12 CDE" (capitals only, as plates are written).
+_PLATE = re.compile(r"(?<![\w-])[A-Z]{2}\d{2}[ \t]?[A-Z]{3}(?![\w-])")
 _ZIP_WORD = re.compile(r"(?i:\b(?:zip|post|postal)(?:\s*code)?(?:\s+is)?[:\s]\s*)\d{5}\b")
 _ZIP = re.compile(rf"(?<![\w-])((?:{'|'.join(_US_STATES)}),?\s+)\d{{5}}(?![\w-])")
-_CAPNAME = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+|['’][A-Z][a-z]+)?"
+_UP, _LOW = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"
+_CAPNAME = rf"[{_UP}][{_LOW}]+(?:-[{_UP}]?[{_LOW}]+|['’][{_UP}][{_LOW}]+)?"
 _NOT_NAMES = frozenset(
     """I A An And As At But By For From He Her His If In It Its Me My No Not Of On Or Our She So
     That The Their Then There They This To Us We Who With You Yes Well Oh Um Uh Erm Like Just
@@ -144,6 +183,91 @@ _NOT_NAMES = frozenset(
     June July August September October November December Christmas Easter""".split()
 )
 _NAME_GROUP = rf"(?P<name>{_CAPNAME})\b"
+_CARD = re.compile(
+    r"""(?<![\w+./-])(?:
+        \d{4}(?:[ \t-]\d{4}){3}(?:[ \t-]?\d{1,3})?      # 4111 1111 1111 1111
+      | \d{4}[ \t-]\d{6}[ \t-]\d{5}                    # Amex 3782 822463 10005
+      | \d{13,19}                                      # 4111111111111111
+    )(?![\w/-]|[.,]\d)""",
+    re.VERBOSE,
+)
+_IBAN = re.compile(
+    r"(?<![\w-])[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){2,7}(?:[ \t]?[A-Z0-9]{1,3})?(?![\w-])",
+    re.IGNORECASE,
+)
+_NATIONAL_ID = re.compile(
+    r"""(?<![\w-])(?:
+        \d{3}[ -]\d{2}[ -]\d{4}                                        # US SSN 123-45-6789
+      | (?i:[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D])  # UK NI
+    )(?![\w-])""",
+    re.VERBOSE,
+)
+# "passport number 123456789", "my NHS number is 943 476 5919", "account no: 12345678"
+_ID_WORDS = re.compile(
+    r"""(?ix)\b((?:passport|licen[cs]e|driving\s+licen[cs]e|account|acct|sort\s+code|membership|
+    customer|member|policy|reference|ref|nhs|ssn|social\s+security|national\s+insurance|ni|
+    tax|vat|employee|staff|student|patient|loyalty|card)\s*(?:number|no\.?|num|\#|id|code)?
+    (?:\s+is)?\s*[:#]?\s*)((?=[A-Z0-9 -]*\d)[A-Z0-9](?:[A-Z0-9]|[ -](?=[A-Z0-9])){4,24})""",
+)
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DATE = re.compile(
+    rf"""(?<![\w/.-])(?:
+        \d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+(?:19|20)\d{{2}}     # 3 March 1991
+      | {_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}             # March 3rd, 1991
+      | (?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}                                    # 1988-03-14
+      | \d{{1,2}}[/.-]\d{{1,2}}[/.-](?:(?:19|20)\d{{2}}|\d{{2}})              # 14/03/1988
+    )(?![\w/-]|\.\d)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BORN = re.compile(
+    rf"(?i)\b((?:born|birthday|date\s+of\s+birth|d\.?o\.?b\.?)\W{{1,3}}(?:(?:on|in|is)\s+)?)"
+    rf"((?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTHS}\s+(?:19|20)\d{{2}}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{2}-\d{1,2}-\d{1,2})(?![\w/-])"
+)
+_STREET_TYPES = (
+    "street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|place|pl|court|ct|crescent|cres|"
+    "terrace|gardens|gdns|grove|boulevard|blvd|square|sq|hill|park|row|mews|walk|parade|rise|"
+    "vale|green|highway|hwy|circle|cir|broadway|embankment|quay|wharf|esplanade"
+)
+_STREET = re.compile(
+    rf"""(?ix)(?<![\w-])
+    (?:(?:flat|apartment|apt|unit|suite|house)\s+\d+[a-z]?,?\s+)?
+    \d{{1,5}}[a-z]?,?\s+
+    (?P<words>(?:[^\W\d_][\w'’-]*\s+){{1,3}})
+    (?:{_STREET_TYPES})\b\.?""",
+)
+_HANDLE = re.compile(r"(?<![\w@.\[])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+_NAME_WORD_ANY = rf"[{_UP}{_LOW}][{_LOW}{_UP}'’-]*"
+# "my name is tobias green", "call me Jo": whatever follows is a name, in any case.
+_SELF_NAMED = re.compile(
+    r"\b(?i:my\s+name\s+is|my\s+name['’]s|(?:first|last|full|sur)\s*name\s+is|"
+    r"i\s+am\s+called|i['’]m\s+called|i\s+go\s+by)\s+"
+    rf"(?P<name>{_NAME_WORD_ANY}(?:\s+{_NAME_WORD_ANY}){{0,2}})"
+)
+# "I'm Helen", "this is Priya from ...": only a capitalised word is a name here ("I'm happy").
+_INTRODUCED = re.compile(
+    r"(?:\b(?i:i['’]m|i\s+am|this\s+is|it['’]s|here['’]s|call\s+me|known\s+as|"
+    r"speak\s+to|ask\s+for)|^(?i:hi|hello|hey|thanks|thank\s+you),?)\s+"
+    rf"(?P<name>{_CAPNAME}(?:\s+{_CAPNAME})?)\b"
+)
+_TITLES = r"Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Fr|Capt|Captain"
+_TITLED = re.compile(
+    rf"\b(?:{_TITLES})\.?\s+(?P<name>(?:Mc|Mac|O['’])?{_CAPNAME}(?:\s+(?:Mc|Mac|O['’])?{_CAPNAME}){{0,2}})"
+)
+#: Capitalised words after "I'm" / "this is" that are not names.
+_NOT_INTRODUCED = frozenset(
+    """British English Scottish Welsh Irish American Canadian Australian Indian Polish French
+    German Spanish Italian Chinese Japanese Pakistani Nigerian European Asian African Black
+    White Catholic Christian Muslim Jewish Hindu Sikh Buddhist Vegan Vegetarian Sorry Fine Good
+    Great Happy Sure Okay OK Ok Not Just Really Very So Glad Still Also Always Never Here There
+    Going Looking Trying Getting Done Back Based Gen Generation Autistic Disabled Retired
+    Everyone Everybody All Guys Folks Team Thanks Thank Sir Madam""".split()
+)
+#: Brands that look like a title and a surname.
+_TITLED_BRANDS = re.compile(r"\b(?:Dr\.?|Doc)\s+Martens?\b|\bDr\.?\s+Pepper\b")
 _RELATION = re.compile(
     r"\b(?i:(?:my|our|the|his|her|their|a|an)(?:\s+(?:little|big|older|younger|best|eldest|"
     r"oldest|youngest|other|old))?\s+(?:"
@@ -236,8 +360,47 @@ def is_person_label(label: str) -> bool:
     return bool(label_names(label))
 
 
+#: Full dates before this year are taken for birthdays and removed; later ones are kept as the
+#: dates of events (a delivery on 04/03/2026). A fixed year, so output does not change with
+#: the day it runs; "born on ..." is removed whatever the year.
+BIRTH_YEARS_BEFORE = 2012
+
+
+def _date_tag(m: re.Match[str]) -> str:
+    year = re.findall(r"\d+", m.group(0))[-1]
+    year = int(year) + (1900 if int(year) >= 30 else 2000) if len(year) == 2 else int(year)
+    return DATE if year < BIRTH_YEARS_BEFORE else m.group(0)
+
+
+def _street(m: re.Match[str]) -> str:
+    """``[ADDRESS]`` for a house number, up to three name words and a street type."""
+    words = m.group("words").lower().split()
+    if any(w in _NOT_STREET for w in words):
+        return m.group(0)  # "5 minutes to the park", "40 on Oxford Street"
+    return ADDRESS
+
+
+_NOT_STREET = frozenset(
+    """a an the of in on at to for from by with and or but my our your their his her its
+    was is are were be been being i we you they he she it this that these those very so too
+    minutes hours days weeks months years times pounds quid dollars euros pence pairs items
+    miles km kilometres kilometers metres meters mins secs percent per""".split()
+)
+
+
+def _self_named(text: str) -> Iterable[str]:
+    for m in _SELF_NAMED.finditer(text):
+        words = []
+        for word in m.group("name").split():
+            if word.lower() in ENGLISH_STOP_WORDS or word in _NOT_NAMES:
+                break
+            words.append(word)
+        if words:
+            yield " ".join(words)
+
+
 def find_names(text: str) -> list[str]:
-    """Return first names that `text` introduces with a relationship word.
+    """Return the names that `text` introduces.
 
     Parameters
     ----------
@@ -247,17 +410,30 @@ def find_names(text: str) -> list[str]:
     Returns
     -------
     list of str
-        Distinct capitalised names, in order, found after ``my sister``, ``our neighbour,``,
-        ``the courier``, ``a lad,``, ``my wife's``, ``married to``, ``two kids,``, ``a driver
-        called`` and similar (see :data:`RELATIONS`). Pass them to :func:`redact` as
-        `found_names` to remove later mentions in other passages of the same interview.
+        Distinct names, in order: capitalised first names after ``my sister``, ``our
+        neighbour,``, ``the courier``, ``married to``, ``a driver called`` and similar (see
+        :data:`RELATIONS`); names a speaker gives for themselves (``my name is tobias green``,
+        in any case; ``I'm Helen``, ``this is Priya``, ``call me Jo``, capitalised); and titled
+        names (``Dr. Helen Carter``, ``Mrs Patel``; not the boot brand ``Dr. Martens``). Pass
+        them to :func:`redact` as `found_names` to remove later mentions in other passages of
+        the same interview.
     """
-    found = (
+    text = str(text)
+    brands = [m.span() for m in _TITLED_BRANDS.finditer(text)]
+    found = [
         m.group("name")
         for pattern in (_RELATION, _CALLED)
-        for m in pattern.finditer(str(text))
+        for m in pattern.finditer(text)
         if m.group("name") not in _NOT_NAMES
-    )
+    ]
+    found += list(_self_named(text))
+    for m in _INTRODUCED.finditer(text):
+        first = m.group("name").split()[0]
+        if first not in _NOT_NAMES and first not in _NOT_INTRODUCED:
+            found.append(m.group("name"))
+    for m in _TITLED.finditer(text):
+        if not any(a <= m.start() < b for a, b in brands):
+            found.append(m.group("name"))
     return list(dict.fromkeys(found))
 
 
@@ -291,6 +467,20 @@ def _with_parts(names: tuple[str, ...]) -> tuple[str, ...]:
         words = name.split()
         if len(words) > 1:
             out.extend(w for w in words if len(w) > 1 and w[0].isupper() and w not in _NOT_NAMES)
+    return tuple(dict.fromkeys(out))
+
+
+def _found_parts(found: Iterable[str]) -> tuple[str, ...]:
+    """Found names plus their words (``Helen Carter`` also removes a later ``Carter``)."""
+    out = list(found)
+    for name in found:
+        words = name.split()
+        if len(words) > 1:
+            out.extend(
+                w
+                for w in words
+                if len(w) > 1 and w not in _NOT_NAMES and w.lower() not in ENGLISH_STOP_WORDS
+            )
     return tuple(dict.fromkeys(out))
 
 
@@ -368,7 +558,17 @@ def redact(
     out = _EMAIL_SPELT.sub(EMAIL, out)
     out = _URL.sub(URL, out)
     out = _IP.sub(_ip_tag, out)
+    out = _GPS.sub(LOCATION, out)
+    out = _HANDLE.sub(HANDLE, out)
+    out = _IBAN.sub(IBAN, out)
+    out = _CARD.sub(CARD, out)
+    out = _NATIONAL_ID.sub(ID, out)
+    out = _ID_WORDS.sub(lambda m: m.group(1) + ID, out)
+    out = _BORN.sub(lambda m: m.group(1) + DATE, out)
+    out = _DATE.sub(_date_tag, out)
     out = _PHONE.sub(PHONE, out)
+    out = _STREET.sub(_street, out)
+    out = _PLATE.sub(ID, out)
     out = _POSTCODE.sub(POSTCODE, out)
     out = _ZIP.sub(lambda m: m.group(1) + POSTCODE, out)
     out = _ZIP_WORD.sub(lambda m: m.group(0)[:-5] + POSTCODE, out)
@@ -377,7 +577,7 @@ def redact(
         (_with_parts(_as_tuple(participant_names)), True, PARTICIPANT),
         (_with_parts(_as_tuple(interviewer_names)), True, INTERVIEWER),
         (_with_parts(_as_tuple(names)), True, NAME),
-        (tuple(found), False, NAME),
+        (_found_parts(found), False, NAME),
     )
     for group, any_case, tag in steps:
         pattern = _names_pattern(group, any_case)
