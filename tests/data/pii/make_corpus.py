@@ -91,7 +91,7 @@ KINDS = {
         "I use {} for the shopping sites.",
     ),
     "email_spelt": lambda: (
-        (lambda f, l: f"{f.lower()} dot {l.lower()} at gmail dot com")(
+        (lambda first, last: f"{first.lower()} dot {last.lower()} at gmail dot com")(
             rng.choice(["tobias", "helen", "kwame", "ingrid"]),
             rng.choice(["green", "carter", "brennan"]),
         ),
