@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -119,7 +120,39 @@ def _text_garbage(raw: bytes, data) -> bytes:
     return "".join(data.draw(st.lists(alphabet, max_size=400))).encode("utf-8")
 
 
-MUTATIONS = [_truncate, _shuffle, _encode, _flip, _splice, _garbage, _text_garbage]
+def _stray_quote(raw: bytes, data) -> bytes:
+    pos = data.draw(st.integers(0, len(raw)), label="quote at")
+    return raw[:pos] + b'"' + raw[pos:]
+
+
+def _line_ends(raw: bytes, data) -> bytes:
+    """One line end turned into a lone CR, a lone LF or a CRLF."""
+    ends = [i for i in range(len(raw)) if raw[i : i + 1] in (b"\n", b"\r")]
+    if not ends:
+        return raw
+    pos = data.draw(st.sampled_from(ends), label="line end")
+    new = data.draw(st.sampled_from([b"\r", b"\n", b"\r\n", b""]), label="as")
+    width = 2 if raw[pos : pos + 2] == b"\r\n" else 1
+    return raw[:pos] + new + raw[pos + width :]
+
+
+def _huge_field(raw: bytes, data) -> bytes:
+    pos = data.draw(st.integers(0, len(raw)), label="at")
+    size = data.draw(st.sampled_from([10_000, 200_000, 2_000_000]), label="size")
+    return raw[:pos] + b"x" * size + raw[pos:]
+
+
+def _blank_rows(raw: bytes, data) -> bytes:
+    lines = raw.splitlines(True)
+    pos = data.draw(st.integers(0, len(lines)), label="blank at")
+    blank = data.draw(st.sampled_from([b"\r\n", b",,,\r\n", b"\n", b" \n"]))
+    return b"".join(lines[:pos] + [blank] + lines[pos:])
+
+
+MUTATIONS = [
+    _truncate, _shuffle, _encode, _flip, _splice, _garbage, _text_garbage, _stray_quote,
+    _line_ends, _huge_field, _blank_rows,
+]  # fmt: skip
 
 
 def _outcome(path: Path, questionnaire) -> None:
@@ -136,7 +169,7 @@ def _outcome(path: Path, questionnaire) -> None:
 
 @pytest.mark.slow
 @settings(
-    max_examples=250,
+    max_examples=int(os.environ.get("RESEARCH_FUZZ_EXAMPLES", "300")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -174,3 +174,77 @@ def test_error_messages_are_bounded_and_one_line():
     assert "\n" not in text
     assert len(text) <= MAX_MESSAGE + 3 * 130
     assert isinstance(exc, ResearchError)
+
+
+# -- rows are never lost without a trace -------------------------------------------------------
+
+THRIFT = Path(__file__).parents[1] / "research/datasets/thrift/qualtrics_export.csv"
+
+
+def _import(path: Path):
+    from research.ingest import import_responses
+
+    return import_responses(path)
+
+
+def _plain_count(raw: bytes, headers: int = 3) -> int:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    return sum(1 for r in rows[headers:] if any(c.strip() for c in r))
+
+
+def test_a_lone_cr_after_the_header_keeps_respondent_one(tmp_path):
+    raw = THRIFT.read_bytes()
+    lines = raw.split(b"\r\n")
+    mutated = b"\r\n".join(lines[:2]) + b"\r\n" + lines[2] + b"\r" + b"\r\n".join(lines[3:])
+    path = tmp_path / "export.csv"
+    path.write_bytes(mutated)
+    survey = _import(path)
+    assert survey.n_read == _plain_count(raw) == 1500
+    assert survey.n_kept + survey.n_excluded == survey.n_read
+
+
+def test_a_stray_quote_that_merges_two_respondents_is_refused(tmp_path):
+    lines = THRIFT.read_bytes().split(b"\r\n")
+    at = next(i for i in range(3, len(lines) - 1) if b'"' not in lines[i] and b'"' in lines[i + 1])
+    lines[at] = lines[at].replace(b",", b',"', 1)
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(InputFileError, match=rf"line {at + 1} runs on into line {at + 2}"):
+        _import(path)
+
+
+def test_multi_line_open_answers_are_not_mistaken_for_merged_rows(tmp_path):
+    raw = THRIFT.read_bytes().split(b"\r\n")
+    at = next(i for i in range(3, len(raw)) if raw[i].endswith(b","))
+    raw[at] = raw[at] + b'"I like it,\r\nbut the fit is hit and miss"'
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\r\n".join(raw))
+    survey = _import(path)
+    assert survey.n_read == 1500
+
+
+def test_an_understated_xlsx_dimension_loses_no_rows_or_columns(tmp_path):
+    import re as regex
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ResponseId", "Q1", "Q2", "Q3"])
+    for i in range(50):
+        sheet.append([f"R_{i}", i % 5 + 1, (i * 3) % 5 + 1, (i * 7) % 5 + 1])
+    full = tmp_path / "full.xlsx"
+    book.save(full)
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(full) as src, zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = regex.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:B10"/>', data)
+            dst.writestr(name, data)
+    survey = _import(lying)
+    assert survey.n_read == 50
+    assert list(survey.responses.columns) == ["Q1", "Q2", "Q3"]

@@ -103,13 +103,20 @@ def load_text(path: str | Path) -> Text:
     return Text(utf8, "utf-8", bom, path, (len(_BOM8) if bom else 0) + skipped)
 
 
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
 def _record_ends(buf: bytes, n: int) -> list[int]:
-    """Byte offsets just after each of the first `n` records (newlines inside quotes skipped)."""
+    """Byte offsets just after each of the first `n` records (newlines inside quotes skipped).
+
+    A record ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac files, and one stray CR
+    after a Qualtrics header row, which would otherwise hide respondent 1 in the header).
+    """
     ends: list[int] = []
     pos = prev = quotes = 0
     while len(ends) < n and pos < len(buf):
-        nl = buf.find(b"\n", pos)
-        stop = len(buf) if nl < 0 else nl + 1
+        found = _LINE_END.search(buf, pos)
+        stop = len(buf) if found is None else found.end()
         quotes += buf.count(b'"', pos, stop)
         pos = stop
         if quotes % 2 == 0:
@@ -200,7 +207,15 @@ def read_delimited(
     except csv.Error as exc:
         raise InputFileError(f"header rows cannot be parsed: {exc}", path=path, line=1) from None
     blank = [i + 1 for i, r in enumerate(header[:n_header]) if not any(c.strip() for c in r)]
-    header = [r for r in header if any(c.strip() for c in r)][:n_header]
+    filled = [r for r in header if any(c.strip() for c in r)]
+    if len(filled) > n_header:  # never drop a record hidden in the header block
+        raise InputFileError(
+            f"the {n_header} header row(s) hold {len(filled)} records: a line break inside the "
+            "header (a stray carriage return or quote?)",
+            path=path,
+            line=n_header,
+        )
+    header = filled[:n_header]
     if len(header) <= names_row or len(header) < n_header:
         raise InputFileError(
             f"header row {blank[0] if blank else len(header) + 1} is blank, where this format "
@@ -224,10 +239,65 @@ def read_delimited(
     except _NotUtf8:  # a byte past the head is not UTF-8: decode it all (cp1252), start again
         text.load_all()
         return read_delimited(text, n_header, path=path, delimiter=None, names_row=names_row)
+    _check_records(text, ends[-1], body, width, delimiter, path, n_header)
     body, n_blank = _drop_blank_rows(body)
     if n_blank:
         notes.append(f"{n_blank} row(s) with every cell blank skipped (not respondents)")
     return header, body, delimiter, notes
+
+
+_FILLED_LINE = re.compile(rb"[^\r\n]*[^\s][^\r\n]*")
+
+
+def _shape(value: str) -> str:
+    """``R_8TpklNS`` -> ``A_AAAAAAA``, ``2026-03-19 14:20`` -> ``9999-99-99 99:99``."""
+    return re.sub(r"[0-9]", "9", re.sub(r"[^\W\d_]", "A", value.strip()))
+
+
+def _check_records(
+    text: Text, start: int, body: pd.DataFrame, width: int, delimiter: str, path, offset: int
+) -> None:
+    """Count the body's lines without the CSV parser; refuse a row that swallowed another.
+
+    A stray ``"`` opens a quoted cell that runs on into the next respondent's row, so the
+    parser returns one row where the file has two, and a respondent vanishes without a trace.
+    Lines outnumber parsed rows also when an open answer spans lines, which is fine; so when
+    they differ, each row spanning lines is checked: a continuation line that holds most of a
+    row's delimiters is another respondent's row, and the import stops naming both lines.
+    """
+    data = text.buf[start:] if text.offset is None else read_bytes(text.path)[text.offset + start :]
+    if b'"' not in data:
+        return  # without quotes every line is one record: the parser cannot merge rows
+    lines = sum(1 for _ in _FILLED_LINE.finditer(data))
+    if lines <= len(body) or not body.shape[1]:
+        return
+    threshold = max(2, (width - 1) // 2)
+    # What the first cell of a row looks like (an id or a date): shapes shared by 90% of rows.
+    shapes = body.iloc[:, 0].fillna("").astype(str).map(_shape).value_counts(normalize=True)
+    common = set(shapes.index[shapes.cumsum().shift(fill_value=0) < 0.9]) - {""}
+    sep = delimiter.encode()
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
+        line = offset
+        for record in reader:
+            first, line = line + 1, offset + reader.line_num
+            if line == first:
+                continue
+            for cell in record:
+                parts = re.split(r"\r\n|\n|\r", cell)
+                for k, part in enumerate(parts[1:], start=1):
+                    cells = part.encode().count(sep)
+                    looks_like_row = cells >= 2 and _shape(part.split(delimiter, 1)[0]) in common
+                    if cells >= threshold or looks_like_row:
+                        raise InputFileError(
+                            f"the row on line {first} runs on into line {first + k}, which looks "
+                            f"like another respondent's row: a stray quote (\") on line {first}? "
+                            "Remove it or export the file again",
+                            path=path,
+                            line=first,
+                        )
+    except (csv.Error, UnicodeDecodeError):
+        return  # the parser has already read the body; nothing more to learn here
 
 
 def _drop_blank_rows(body: pd.DataFrame) -> tuple[pd.DataFrame, int]:

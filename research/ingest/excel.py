@@ -58,6 +58,10 @@ def read_xlsx_rows(path: str | Path, *, max_rows: int | None = None) -> list[lis
                 if not wb.worksheets:
                     raise InputFileError("the workbook has no worksheet", path=path)
                 ws = wb.worksheets[0]
+                # Read-only mode trusts the sheet's <dimension>, which some writers understate;
+                # forget it so every row and column in the XML is read.
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()
                 rows = []
                 for row in ws.iter_rows(values_only=True):
                     cells = [_cell(v) for v in row]
