@@ -16,6 +16,7 @@ _ID_COLUMNS = {"respondent_id", "respondent", "id", "responseid", "response_id",
 
 
 def _read(path: Path, id_column: str | None) -> Any:
+    import numpy as np
     import pandas as pd
 
     from ..errors import InputFileError
@@ -28,6 +29,15 @@ def _read(path: Path, id_column: str | None) -> Any:
         raise InputFileError(f"not a readable CSV file ({exc})", path=path) from None
     if frame.shape[1] == 0 or frame.empty:
         raise InputFileError("the file has no data rows", path=path)
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and any(isinstance(v, int) for v in values.head(1000)):
+            # Python ints too large for int64 (a 5,000-digit cell): the column is text.
+            frame[column] = values.astype(str)
+        elif values.dtype.kind == "f" and not np.isfinite(values.dropna()).all():
+            raise InputFileError(
+                "holds a number too large to use", path=path, column=str(column)
+            )
     if id_column is not None:
         if id_column not in frame.columns:
             from ..errors import suggest

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from os import PathLike
 from pathlib import Path
@@ -214,6 +215,7 @@ def _docx_lines(path: Path) -> list[str]:
         etree.LxmlError,
         EOFError,
         OSError,
+        zlib.error,
     ) as exc:
         raise InputFileError(f"not a readable .docx file ({exc})", path=path) from None
     lines: list[str] = []
