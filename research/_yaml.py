@@ -149,8 +149,9 @@ def load_guarded(loader: yaml.SafeLoader, text_length: int, path, error: type[Re
 
 def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple[dict, dict]:
     """Parse YAML text into a mapping and a key-path -> line index (see :func:`load_guarded`)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters already here
         data, node = load_guarded(loader, len(text), path, error)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -161,7 +162,8 @@ def parse_yaml(text: str, path: str | Path, error: type[ResearchError]) -> tuple
             line=None if mark is None else mark.line + 1,
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise error("expected a YAML mapping at the top level", path=path, line=1)
     return data, _line_index(node)

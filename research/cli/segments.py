@@ -35,9 +35,7 @@ def _read(path: Path, id_column: str | None) -> Any:
             # Python ints too large for int64 (a 5,000-digit cell): the column is text.
             frame[column] = values.astype(str)
         elif values.dtype.kind == "f" and not np.isfinite(values.dropna()).all():
-            raise InputFileError(
-                "holds a number too large to use", path=path, column=str(column)
-            )
+            raise InputFileError("holds a number too large to use", path=path, column=str(column))
     if id_column is not None:
         if id_column not in frame.columns:
             from ..errors import suggest

@@ -32,6 +32,10 @@ PRUNE = 1e-2
 LOOSE = 5e-7
 #: EM steps the finalists race side by side on all the data before only the leader goes on.
 RACE = 60
+#: Finalists finished on all the data (without / with a screening sample).
+FINALISTS = (1, 2)
+#: Prune refinement candidates that trail (None: refine every one to the loose tolerance).
+PRUNE_REFINE: float | None = PRUNE
 
 
 def split_start(
@@ -96,9 +100,11 @@ def search(
         keep = np.argsort(-screened.ll, kind="stable")[: st.n_refine]
         theta = screened.theta[keep]
     used = used[keep]
-    refined = run(theta, sample, F32_STEPS, precision="single", tol=max(st.tol, LOOSE), prune=PRUNE)
+    refined = run(
+        theta, sample, F32_STEPS, precision="single", tol=max(st.tol, LOOSE), prune=PRUNE_REFINE
+    )
     used += refined.n_iter
-    cand = np.argsort(-refined.ll, kind="stable")[: 1 if sample is design else 2]
+    cand = np.argsort(-refined.ll, kind="stable")[: FINALISTS[sample is not design]]
     theta, spent = refined.theta[cand], used[cand]
     if extra is not None:
         cand = np.append(cand, -1)
@@ -107,7 +113,7 @@ def search(
     final = None
     if m >= MIXED_FROM:
         budget = min(F32_STEPS, st.max_iter - spent.max())
-        if len(theta) > 1 and budget > RACE:
+        if RACE and len(theta) > 1 and budget > RACE:
             # A sample's spurious class shows within a few dozen full-data steps; racing on
             # only the leader then halves the slow crawl of overfitted K along flat ridges.
             race = run(theta, design, RACE, precision="mixed", prune=PRUNE)

@@ -266,8 +266,9 @@ def parse_codebook(text: str, *, path: str | PathLike = "<string>") -> Codebook:
     Codebook
     """
     path = str(path)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters already here
         data, _ = load_guarded(loader, len(text), path, CodebookError)
     except _DuplicateKey as exc:
         raise CodebookError(f"key {exc.key!r} appears twice", path=path, line=exc.line) from None
@@ -278,7 +279,8 @@ def parse_codebook(text: str, *, path: str | PathLike = "<string>") -> Codebook:
             f"not valid YAML: {problem}", path=path, line=None if mark is None else mark.line + 1
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, _Map):
         raise CodebookError("a codebook must be a YAML mapping with a 'codes' list", path=path)
     for key in data:
