@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from factor_analyzer.rotator import Rotator
 
 from research.errors import DataError
 from research.factors._validation import check_choice
@@ -18,6 +20,27 @@ ROTATIONS: tuple[str, ...] = ("oblimin", "promax", "varimax", "geomin", "quartim
 
 #: Rotations that let factors correlate (``phi`` is not the identity).
 OBLIQUE_ROTATIONS: tuple[str, ...] = ("oblimin", "promax", "geomin")
+
+
+@functools.cache
+def _rotator_class():
+    """factor_analyzer's ``Rotator``, loaded from its own file.
+
+    Importing ``factor_analyzer.rotator`` runs the package's ``__init__``, which imports its
+    whole factor analyser (scipy.stats, more of scikit-learn): 1.2 s of a command's start for a
+    class that needs only numpy and scipy. ``rotator.py`` is loaded alone instead.
+    """
+    spec = importlib.util.find_spec("factor_analyzer")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        from factor_analyzer.rotator import Rotator
+
+        return Rotator
+    path = Path(next(iter(spec.submodule_search_locations))) / "rotator.py"
+    module_spec = importlib.util.spec_from_file_location("research.factors._fa_rotator", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module.Rotator
+
 
 # Settings of factor_analyzer's Rotator that match what psych calls in R:
 # oblimin -> GPArotation::oblimin(gam = 0, normalize = FALSE, eps = 1e-5, maxit = 1000);
@@ -136,7 +159,9 @@ def rotate(loadings: np.ndarray | pd.DataFrame, method: str = "oblimin") -> Rota
     if method == "none" or k < 2:
         rotated, phi = a.copy(), np.eye(k)
     else:
-        rotator = Rotator(method=_ROTATOR_METHOD.get(method, method), **_ROTATOR_OPTIONS[method])
+        rotator = _rotator_class()(
+            method=_ROTATOR_METHOD.get(method, method), **_ROTATOR_OPTIONS[method]
+        )
         rotated = np.asarray(rotator.fit_transform(a.copy()), dtype=float)
         phi = np.eye(k) if rotator.phi_ is None else np.asarray(rotator.phi_, dtype=float)
     rotated, phi = order_and_sign(rotated, phi)
