@@ -36,10 +36,12 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
     screen_iter : int
         Plain EM steps every start gets in the screening run.
     n_refine : int
-        Best screened starts refined further.
+        Best screened starts refined further (each to a loose tolerance, none dropped early).
     screen_sample : int
         With more distinct answer patterns than this, screening and refinement use a random
-        sample of this many, and the finalists are then finished on all the data.
+        sample of this many, and the finalists are then finished on all the data. The default
+        (200,000) screens typical surveys on all their data: a 20,000-pattern sample ranked
+        starts wrongly on well-separated nominal classes (benchmarks/bench_lca_search.py).
     max_iter : int
         Most EM steps for a start (each SQUAREM cycle counts as three).
     tol : float
@@ -92,9 +94,11 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
     are matrix products, split over threads; identical answer patterns are merged with
     frequency weights. Starts are searched in three stages (``research/segments/_search.py``):
     all `n_init` side by side for `screen_iter` float32 EM steps; the `n_refine` best refined
-    with SQUAREM to a loose tolerance; the best (two when sampled) finished on all the data
-    to `tol`, in float32 steps judged by float64 log-likelihoods for large data and float64
-    otherwise. Reported log-likelihoods are float64.
+    with SQUAREM to a loose tolerance; the best two finished on all the data to `tol`, in
+    float32 steps judged by float64 log-likelihoods for large data and float64 otherwise.
+    Reported log-likelihoods are float64. On 26 simulated and real settings (nominal and
+    ordinal, K 3-8, 10-60 items, 0-20% missing, bfi) this reached the best log-likelihood of
+    50 fully refined starts every time (``benchmarks/bench_lca_search.py``).
 
     Checked against poLCA 1.6's published log-likelihoods (``values``: 1-3 classes;
     ``election``, 12 items, listwise: 1-3 classes) within 0.01, Goodman's class shares, and
@@ -111,8 +115,8 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         *,
         n_init: int = 10,
         screen_iter: int = 20,
-        n_refine: int = 2,
-        screen_sample: int = 20000,
+        n_refine: int = 4,
+        screen_sample: int = 200_000,
         max_iter: int = 5000,
         tol: float = 1e-8,
         ordinal: bool = False,
