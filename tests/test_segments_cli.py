@@ -120,3 +120,16 @@ def test_segment_missing_file(tmp_path):
     result = runner.invoke(app, ["segment", str(tmp_path / "nope.csv"), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "nope.csv: file not found" in result.stderr
+
+
+def test_segment_reports_extras_and_their_time_and_can_skip_them(answers_csv, tmp_path):
+    common = ["segment", str(answers_csv), "--classes", "3", "--starts", "2", "--seed", "1",
+              "--no-progress"]  # fmt: skip
+    result = runner.invoke(app, [*common, "--out", str(tmp_path / "a"), "--stability", "3"])
+    assert result.exit_code == 0, result.output
+    assert "extras: stability (3 refits)" in result.output and "typing tool" in result.output
+    assert "--no-extras" in result.output
+    result = runner.invoke(app, [*common, "--out", str(tmp_path / "b"), "--no-extras"])
+    assert result.exit_code == 0, result.output
+    assert "no extras (stability, typing tool) were run" in result.output
+    assert not (tmp_path / "b" / "typing_tool.xlsx").exists()

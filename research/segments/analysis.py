@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,8 @@ class SegmentAnalysis:
     scorecard: pd.DataFrame
     profiles: pd.DataFrame
     segment_scorecard: pd.DataFrame | None = None
+    #: Seconds each step took: ``fit`` (the K sweep), ``stability``, ``typing_tool``, ``scorecard``.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def verdicts(self) -> pd.DataFrame:
         """``segment, criterion, verdict, detail``: each segment's verdicts, then the whole
@@ -163,6 +166,15 @@ def analyse_segments(
             if not isinstance(sample_weight, pd.Series)
             else sample_weight.reindex(basis.index)
         )
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = now - clock
+        clock = now
+
     solution = select_segments(
         basis,
         k_min=k_min,
@@ -177,6 +189,7 @@ def analyse_segments(
         blrt=blrt,
         progress=progress,
     )
+    lap("fit")
     stability = None
     if n_boot and solution.k > 1:
         stability = segment_stability(
@@ -187,6 +200,7 @@ def analyse_segments(
             random_state=random_state,
             progress=progress,
         )
+        lap("stability")
     candidates = basis if questions is None else questions.reindex(basis.index)
     tool = None
     if max_questions and solution.k > 1 and solution.assignments.value_counts().min() >= 5:
@@ -197,6 +211,7 @@ def analyse_segments(
             method=typing_method,
             random_state=random_state,
         )
+        lap("typing_tool")
     needs_data = basis if needs is None else needs
     common = {
         "needs": needs_data.apply(pd.to_numeric, errors="coerce"),
@@ -221,13 +236,16 @@ def analyse_segments(
         jaccard=jaccard,
         **common,
     )
+    profiles = segment_profiles_table(needs_data, solution.assignments)
+    lap("scorecard")
     return SegmentAnalysis(
+        timings=timings,
         segment_scorecard=per_segment,
         solution=solution,
         stability=stability,
         typing_tool=tool,
         scorecard=card,
-        profiles=segment_profiles_table(needs_data, solution.assignments),
+        profiles=profiles,
     )
 
 
