@@ -22,6 +22,7 @@ from ._yaml import parse_yaml, read_yaml, validate_yaml
 from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
+from .model_file import write_run_model
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
 from .questionnaire import Questionnaire, load_questionnaire
@@ -313,6 +314,16 @@ def run_study(
 
     progress("writing reports")
     files = _write_outputs(out, content, survey, analysis)
+    files |= write_run_model(
+        out,
+        study=study,
+        questionnaire=q,
+        analysis=analysis,
+        basis=basis,
+        factors=factors,
+        personas=personas,
+        created=created,
+    )
     return StudyResult(
         study=study,
         questionnaire=q,

@@ -1,0 +1,1 @@
+"""`research track`: segment sizes, profiles and typing accuracy across survey waves."""
