@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .model_file import ModelFile
+from .model_file import LcaParams, ModelFile
 
 __all__ = ["rebuild_model", "score_partition", "score_columns", "score_frame", "score_meta"]
 
@@ -106,6 +106,15 @@ def _unscorable(mf: ModelFile, answers: pd.DataFrame) -> pd.Series:
     block = answers[items]
     none = block.isna().all(axis=1)
     reason[none] = "no answer to any of the model's items"
+    if not isinstance(mf.model, LcaParams) or any(
+        isinstance(c, float) for cats in mf.model.categories for c in cats
+    ):
+        for item in items:
+            col = block[item]
+            num = pd.to_numeric(col, errors="coerce")
+            bad = col.notna() & num.isna() & (reason == "")
+            if bad.any():
+                reason[bad] = [f"answer {v!r} to {item} is not a number" for v in col[bad]]
     p = mf.model
     if p.kind == "lca":
         for item, cats in zip(p.items, p.categories, strict=True):
@@ -189,6 +198,12 @@ def score_export(mf: ModelFile, path: str | Path, *, format: str | None = None):
     Quality rules are off (customers are scored, not screened); rows the import drops are
     returned as ``exclusions`` with the import's reason. Returns ``(scores, exclusions)``.
     """
+    ticked, exclusions = import_export(mf, path, format=format)
+    return score_frame(mf, ticked), exclusions
+
+
+def import_export(mf: ModelFile, path: str | Path, *, format: str | None = None):
+    """An export imported with the model's questionnaire: ``(answers as ticked, exclusions)``."""
     from .ingest import QualityRules, import_responses
     from .model_file import questionnaire_of
     from .personas.profiles import display_codes
@@ -209,7 +224,7 @@ def score_export(mf: ModelFile, path: str | Path, *, format: str | None = None):
     for item in mf.reverse_keys:
         if item in ticked:
             ticked[item] = display_codes(survey, q.item(item))
-    return score_frame(mf, ticked), survey.exclusions
+    return ticked, survey.exclusions
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
