@@ -75,7 +75,7 @@ def score_meta(mf: ModelFile) -> pd.DataFrame:
         cols[f"posterior_{s}"] = pd.Series(dtype=float)
     cols["typing_segment"] = pd.Series(dtype="Int64")
     cols["scored"] = pd.Series(dtype=bool)
-    cols["reason"] = pd.Series(dtype=object)
+    cols["reason"] = pd.Series(dtype="string")
     return pd.DataFrame(cols)
 
 
@@ -163,7 +163,7 @@ def score_partition(answers: pd.DataFrame, mf: ModelFile, model=None) -> pd.Data
     out["scored"] = False
     reason = _unscorable(mf, answers)
     ok = (reason == "").to_numpy()
-    out["reason"] = reason.to_numpy()
+    out["reason"] = pd.array(reason.to_numpy(), dtype="string")
     if ok.any():
         basis = _basis(mf, answers.loc[ok])
         post = model.predict_proba(basis).to_numpy()
