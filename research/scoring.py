@@ -94,8 +94,12 @@ def _basis(mf: ModelFile, answers: pd.DataFrame) -> pd.DataFrame:
     if mf.basis == "items":
         return answers[mf.basis_columns]
     fb = mf.factor_basis
-    x = answers[fb.items].apply(pd.to_numeric, errors="coerce").astype(float)
-    z = ((x - np.asarray(fb.means)) / np.asarray(fb.sds)).fillna(0.0).to_numpy()
+    x = answers[fb.items]
+    if not all(pd.api.types.is_float_dtype(t) for t in x.dtypes):
+        x = x.apply(pd.to_numeric, errors="coerce")
+    # Plain arrays: element for element the same arithmetic as FactorScorer.transform.
+    z = (x.to_numpy(dtype=float) - np.asarray(fb.means)) / np.asarray(fb.sds)
+    z[np.isnan(z)] = 0.0
     return pd.DataFrame(z @ np.asarray(fb.weights), index=answers.index, columns=fb.factors)
 
 
