@@ -24,6 +24,7 @@ from .clock import created_timestamp
 from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
+from .model_file import write_run_model
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
 from .pseudonyms import map_column, map_index, pseudonymise
@@ -333,6 +334,17 @@ def run_study(
     # The whole set is written into a staging folder and swapped in at once (research.reportset).
     with report_set(out) as staging:
         staged = _write_outputs(staging, content, survey, analysis, ids)
+        staged |= write_run_model(
+            staging,
+            study=study,
+            questionnaire=q,
+            analysis=analysis,
+            basis=basis,
+            factors=factors,
+            personas=personas,
+            created=created,
+            ids=ids,
+        )
     files = {role: out / path.relative_to(staging) for role, path in staged.items()}
     return StudyResult(
         study=study,

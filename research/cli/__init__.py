@@ -12,9 +12,11 @@ from . import (  # noqa: F401  (register commands)
     ingest,
     questionnaire,
     report,
+    score,
     segments,
     study,
     text,
+    track,
 )
 from ._app import app
 

@@ -9,6 +9,7 @@ straight-line the grids, fail the attention check or stop half-way, as real pane
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -234,7 +235,12 @@ def qualtrics_header(q: Questionnaire) -> pd.DataFrame:
 
 
 def simulate_study(
-    q: Questionnaire, n: int = 1500, *, random_state: int = 20260304
+    q: Questionnaire,
+    n: int = 1500,
+    *,
+    random_state: int = 20260304,
+    shares: Sequence[float] | None = None,
+    population_seed: int | None = None,
 ) -> SimulatedStudy:
     """Draw a Qualtrics-style export from the planted segment structure.
 
@@ -246,6 +252,13 @@ def simulate_study(
         Respondents to draw.
     random_state : int
         Seed; the same seed gives the same export byte for byte.
+    shares : sequence of float, optional
+        Planted segment shares (default: the study's own); another wave with shifted shares
+        for tracking tests.
+    population_seed : int, optional
+        Seed of the items' loadings and shifts alone. Default: drawn from `random_state`'s
+        stream (so each seed is a new population). Waves of one population share it and differ
+        in `random_state` (and `shares`).
 
     Returns
     -------
@@ -253,7 +266,10 @@ def simulate_study(
     """
     rng = np.random.default_rng(random_state)
     k = len(SEGMENTS)
-    seg = rng.choice(np.arange(1, k + 1), size=n, p=SEGMENTS["share"].to_numpy())
+    p = SEGMENTS["share"].to_numpy() if shares is None else np.asarray(shares, dtype=float)
+    if p.shape != (k,) or (p < 0).any() or abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"shares must be {k} non-negative numbers summing to 1")
+    seg = rng.choice(np.arange(1, k + 1), size=n, p=p)
     seg_idx = seg - 1
     dims = [c.id for c in q.constructs]
     latent = SEGMENTS[dims].to_numpy()[seg_idx] + rng.normal(0, _WITHIN_SD, (n, len(dims)))
@@ -270,11 +286,12 @@ def simulate_study(
 
     rows: dict[str, list] = {}
     answers: dict[str, np.ndarray] = {}
+    item_rng = rng if population_seed is None else np.random.default_rng(population_seed)
     for item in q.scale_items():
         opts = q.options(item)
         d = dims.index(item.construct)
-        loading = rng.uniform(0.75, 0.9)
-        shift = rng.uniform(-0.3, 0.3) + (0.3 if item.type == "importance" else 0.0)
+        loading = item_rng.uniform(0.75, 0.9)
+        shift = item_rng.uniform(-0.3, 0.3) + (0.3 if item.type == "importance" else 0.0)
         z = latent[:, d] * (-1 if item.reverse else 1)
         ystar = loading * z + np.sqrt(1 - loading**2) * rng.normal(0, 1, n) * 1.2 + shift
         cat = np.digitize(ystar, [-1.4, -0.5, 0.4, 1.3])  # 0..4
