@@ -389,7 +389,8 @@ def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
 def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[str, pd.DataFrame]:
     """What the segments are found in, named for the reports."""
     so = study.segments
-    basis = so.basis or ("items" if so.kind == "lca" else "factor_scores")
+    # Naming the items to segment is asking to segment on them.
+    basis = so.basis or ("items" if so.kind == "lca" or so.items is not None else "factor_scores")
     if basis == "factor_scores":
         if so.items is not None:
             raise StudyConfigError("segments.items needs segments.basis: items")

@@ -79,6 +79,7 @@ def import_responses(
         message names the file, row and column.
     """
     rules = rules or QualityRules()
+    lenient = lenient or rules.lenient
     spath = str(path)
     data, meta, detection = read_export(path, format=format)
     notes = list(meta.notes)
@@ -94,6 +95,7 @@ def import_responses(
         draft, mapping = infer_from_export(
             data, meta, skip=set(personal["column"]), id_column=id_column
         )
+        notes += draft.pop("_notes", [])
         q = build_questionnaire(draft, source=spath, via_yaml=False)
         notes.append("no questionnaire given: one was drafted from the export")
     else:
