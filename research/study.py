@@ -393,7 +393,9 @@ def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[s
     basis = so.basis or ("items" if so.kind == "lca" or so.items is not None else "factor_scores")
     if basis == "factor_scores":
         if so.items is not None:
-            raise StudyConfigError("segments.items needs segments.basis: items")
+            raise StudyConfigError(
+                "segments.items needs segments.basis: items (leave basis out to segment on them)"
+            )
         return "factor scores", factors.scores
     scale = survey.scale_items()
     items = scale if so.items is None else so.items
