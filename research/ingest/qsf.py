@@ -79,7 +79,10 @@ def _scale_points(p: dict, qid: str, tag: str, notes: list) -> tuple[list, list]
     points = [(c, lab) for _, c, lab, _ in answers if not is_missing_label(lab)]
     missing = [(c, lab) for _, c, lab, _ in answers if is_missing_label(lab)]
     found = order_scale([lab for _, lab in points]) if len(points) >= 3 else None
-    if found is not None and [_fold(x) for x in found[0]] == [_fold(lab) for _, lab in points][::-1]:
+    if (
+        found is not None
+        and [_fold(x) for x in found[0]] == [_fold(lab) for _, lab in points][::-1]
+    ):
         notes.append(
             f"{qid} ({tag}): its scale runs from {points[0][1]!r} (code {points[0][0]}) to "
             f"{points[-1][1]!r}; the drafted items are marked reverse so that a higher code "
