@@ -223,6 +223,12 @@ def run_study(
         weights=study.weights,
     )
 
+    if not survey.scale_items():
+        from .ingest.infer import rating_hint
+
+        raise StudyConfigError(
+            rating_hint(q, survey.responses), path=str(study.resolve(study.questionnaire))
+        )
     progress("factor analysis")
     fo = study.factors
     factors = fit_factors(
@@ -401,9 +407,13 @@ def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[s
     items = scale if so.items is None else so.items
     for i in items:
         if i not in scale:
+            hint = suggest(i, scale)
+            if not hint and i in {x.id for x in survey.questionnaire.items}:
+                hint = (
+                    f" (it is a {survey.questionnaire.item(i).type} item: set 'type: likert' on it)"
+                )
             raise StudyConfigError(
-                f"segments.items: {i!r} is not a rating item of the questionnaire"
-                f"{suggest(i, scale)}"
+                f"segments.items: {i!r} is not a rating item of the questionnaire{hint}"
             )
     return f"{len(items)} rating items", survey.responses[items]
 

@@ -687,3 +687,35 @@ def infer_questionnaire(
         return build_questionnaire(draft, source=str(source)), text, notes
     text = questionnaire_yaml(draft, source=str(source), notes=notes)
     return build_questionnaire(draft, source=str(source)), text, notes
+
+
+def rating_hint(q: Questionnaire, responses: pd.DataFrame, *, limit: int = 8) -> str:
+    """Which items look like rating scales though the questionnaire does not type them so.
+
+    Used when a study needs Likert or importance items and finds none: the message names the
+    items and the fix (``set type: likert on ...``).
+    """
+    found = []
+    for item in q.items:
+        if item.type not in ("single", "numeric") or item.id not in responses:
+            continue
+        if item.basis in ("demographic", "geographic", "firmographic"):
+            continue
+        if item.type == "single" and order_scale([c.label for c in q.options(item)]) is None:
+            continue
+        values = responses[item.id].dropna()
+        if not len(values) or not np.all(values == np.round(values)):
+            continue
+        distinct = np.unique(values)
+        if 3 <= len(distinct) <= 11 and distinct[-1] - distinct[0] <= 10:
+            found.append(item.id)
+    if not found:
+        return (
+            "no likert or importance items: the questionnaire has no rating-scale questions; "
+            "set 'type: likert' (with a 'scale') on the attitude items"
+        )
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return (
+        "no likert or importance items to analyse: set 'type: likert' (with a 'scale') on "
+        f"{', '.join(found[:limit])}{more} in the questionnaire, if they are ratings"
+    )
