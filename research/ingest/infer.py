@@ -115,7 +115,7 @@ class _Scales:
                 return sid
         sid = f"{family}{len(points)}"
         k = 1
-        while sid in self.scales:
+        while sid in self.scales or sid in LIBRARY_SCALES:  # never shadow a library scale
             k += 1
             sid = f"{family}{len(points)}_{k}"
         self.scales[sid] = {
@@ -165,7 +165,7 @@ def _labelled_rating(col: str, labels: dict, text: str, ctx: _Scales) -> dict | 
         pass
     elif all(isinstance(c, int | np.integer) for c in order) and order == sorted(order)[::-1]:
         ctx.notes.append(
-            f"{col}: the export codes {order[0]} = {points[-1]!r} and {order[-1]} = "
+            f"{col}: the export codes {order[-1]} = {points[-1]!r} and {order[0]} = "
             f"{points[0]!r}; imported so that a higher code means more {family}"
         )
     sid = _library_exact(points) or ctx.add(points, missing, family)
@@ -317,7 +317,10 @@ def infer_from_export(
     mapping: list[list] = []
     ctx = _Scales()
     cols = list(data.columns)
-    answer_cols = [c for c in cols if c not in skip and c != id_column]
+    # Value labels (SPSS) say more than the numbers: those columns are typed from them.
+    answer_cols = [
+        c for c in cols if c not in skip and c != id_column and not meta.value_labels.get(c)
+    ]
     battery = _numeric_batteries(data, answer_cols, rows, ctx)
     # Platform option columns (KoboToolbox group/question/option): one multi item per question.
     options: dict[str, list[tuple[str, str]]] = {}

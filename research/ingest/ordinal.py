@@ -85,6 +85,13 @@ _LADDERS = {
         (r"\bgood\b", 3.0),
         (r"\bexcellent\b|\boutstanding\b", 5.0),
     ],
+    "level": [
+        (r"\bvery\s+low\b", 0.0),
+        (r"\bvery\s+high\b", 4.0),
+        (r"\blow\b", 1.0),
+        (r"\b(?:medium|moderate|mid)\b", 2.0),
+        (r"\bhigh\b", 3.0),
+    ],
     "amount": [
         (r"^\W*none\b|\bnot\s+at\s+all\b|\bno\s+extent\b", 0.0),
         (r"\bvery\s+little\b", 0.7),
