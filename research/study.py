@@ -63,8 +63,10 @@ class FactorOptions(_Section):
 class SegmentOptions(_Section):
     k_min: int = Field(2, ge=1)
     k_max: int = Field(8, ge=1)
-    #: gmm / lpa (Gaussian mixtures), kmeans, or lca (latent classes of the answers).
-    kind: Literal["gmm", "lpa", "kmeans", "lca"] = "gmm"
+    #: gmm / lpa (Gaussian mixtures), kmeans, or lca (latent classes of the answers). Default:
+    #: lca when segmenting rating answers (it takes "Don't know" and skipped answers as
+    #: missing), gmm on factor scores.
+    kind: Literal["gmm", "lpa", "kmeans", "lca"] | None = None
     #: What is segmented: factor scores, or the rating items' answers (default: answers for
     #: lca, factor scores otherwise).
     basis: Literal["factor_scores", "items"] | None = None
@@ -248,6 +250,10 @@ def run_study(
 
     progress("choosing segments")
     so = study.segments
+    if so.kind is None:
+        on_items = so.basis == "items" or (so.basis is None and so.items is not None)
+        so = so.model_copy(update={"kind": "lca" if on_items else "gmm"})
+        study = study.model_copy(update={"segments": so})
     basis_name, basis = _basis(study, survey, factors)
     analysis = analyse_segments(
         basis,

@@ -31,7 +31,8 @@ _RULES: list[tuple[str, str]] = [
     ),
     (
         "demographic",
-        r"\b(?:age|aged|gender|sex|born|birth|education|degree|school|income|salary|earn|"
+        r"\b(?:age|aged|how old|years old|gender|sex|born|birth|education|degree|school|"
+        r"income|salary|earn|"
         r"marital|married|children|kids|household|occupation|employment|employed|job|"
         r"ethnic|ethnicity|race|religion|language|engnat|hand|handed|qualification)\b",
     ),

@@ -220,6 +220,8 @@ def _item_for(
     if found is not None:
         points, miss, family = found
         sid = _library_scale(points) if len(points) >= 3 else None
+        if sid and len(LIBRARY_SCALES[sid]["labels"]) - len(points) > 1:
+            sid = None  # five of agree7's seven points are a five-point scale of their own
         if sid and [_fold(x) for x in LIBRARY_SCALES[sid]["labels"]] != [_fold(x) for x in points]:
             lib = [_fold(x) for x in LIBRARY_SCALES[sid]["labels"]]
             if [x for x in lib if x in {_fold(p) for p in points}] != [_fold(p) for p in points]:
@@ -363,6 +365,10 @@ def infer_from_export(
             or is_timing(name, imp)
         ):
             mapping.append([col, None, None, "metadata", ""])
+            i += 1
+            continue
+        if _timestamps(data[col]):
+            mapping.append([col, None, None, "metadata", "date and time of the response"])
             i += 1
             continue
         k += 1
@@ -545,6 +551,20 @@ def _text(rows: dict, col: str) -> str:
     return str(r.get("question_text") or r.get("option_label") or "")
 
 
+_DATETIME = re.compile(
+    r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})[ T]\d{1,2}:\d{2}(?::\d{2})?"
+)
+
+
+def _timestamps(values: pd.Series) -> bool:
+    """Whether a text column holds only submission dates and times (``2024-01-05 10:03``)."""
+    if values.dtype.kind != "O":
+        return False
+    cells = values.dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    return bool(len(cells)) and bool(cells.str.match(_DATETIME).all())
+
+
 def _is_ranking(data: pd.DataFrame, group: list[str], text: str) -> bool:
     """Whether spread columns hold ranks: each answered row a permutation of 1..n."""
     n = len(group)
@@ -597,6 +617,8 @@ def _add_bases(blocks: list[dict]) -> None:
                 else q.get("type")
             )
             basis = guess_basis(f"{q.get('text', '')} {q.get('id', '')}", kind)
+            if kind == "likert" and str(q.get("scale", "")).startswith("frequency"):
+                basis = "behavioural"  # how often someone does something
             if basis and "basis" not in q:
                 q["basis"] = basis
             if q.get("type") == "numeric" and basis in ("demographic", "geographic"):
