@@ -325,3 +325,83 @@ def test_reimporting_responses_csv_never_reverse_keys_twice(tmp_path):
     pd.testing.assert_frame_equal(
         a.set_axis(a.index.astype(str)), b.loc[a.index.astype(str), a.columns], check_names=False
     )
+
+
+def _web_survey(path, n=200, seed=0):
+    """A web-survey download: question text as headers, a submission time, label answers."""
+    rng = np.random.default_rng(seed)
+    agree = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
+             "Strongly agree", "Don't know"]  # fmt: skip
+    d = {
+        "Submitted at": [f"2024-01-{1 + i % 28:02d} 10:{i % 60:02d}" for i in range(n)],
+        "How old are you?": rng.choice(["18-24", "25-34", "35-44", "55+"], n),
+        "What is your gender?": rng.choice(["Female", "Male", "Prefer not to say"], n),
+        "Which country do you live in?": rng.choice(["UK", "US", "France"], n),
+    }
+    for st in ["I like new things", "I compare prices", "I buy brands I know", "I plan ahead"]:
+        d[f"How much do you agree? [{st}]"] = rng.choice(
+            agree, n, p=[0.1, 0.2, 0.2, 0.25, 0.2, 0.05]
+        )
+    d["How often do you shop online?"] = rng.choice(["Never", "Rarely", "Often", "Always"], n)
+    pd.DataFrame(d).to_csv(path, index=False)
+    return path
+
+
+def test_web_survey_with_question_text_headers_runs_end_to_end(tmp_path):
+    export = _web_survey(tmp_path / "web.csv")
+    q, text, _ = infer_questionnaire(export)
+    assert "Submitted at" not in {i.text for i in q.items}  # a timestamp, not a question
+    by_text = {i.text: i for i in q.items}
+    gender = by_text["What is your gender?"]
+    assert gender.basis == "demographic" and q.missing_answers(gender) == ["Prefer not to say"]
+    assert by_text["How old are you?"].basis == "demographic"
+    assert by_text["Which country do you live in?"].basis == "geographic"
+    often = by_text["How often do you shop online?"]
+    # Four of the library's five frequency points: its scale (Sometimes unused), in order.
+    assert [c.label for c in q.options(often)] == [
+        "Never", "Rarely", "Sometimes", "Often", "Always"
+    ]  # fmt: skip
+    assert often.basis == "behavioural"
+    rating = [i for i in q.items if i.text.startswith("How much do you agree")]
+    assert [c.label for c in q.options(rating[0])] == [
+        "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"
+    ]  # fmt: skip
+    (tmp_path / "q.yaml").write_text(text)
+    study = tmp_path / "study.yaml"
+    study.write_text(
+        f"title: Web\nquestionnaire: q.yaml\nexport: web.csv\n"
+        f"segments: {{items: [{', '.join(i.id for i in rating)}], n_boot: 0, k_max: 3}}\n"
+    )
+    result = run_study(study, tmp_path / "out", created="2026-01-01T00:00:00")
+    assert result.survey.n_excluded == 0
+    raw = pd.read_csv(export)
+    col = "How much do you agree? [I like new things]"
+    codes = result.survey.responses[rating[0].id].to_numpy()
+    expect = raw[col].map({"Strongly disagree": 1, "Strongly agree": 5, "Agree": 4})
+    known = expect.notna().to_numpy()
+    np.testing.assert_array_equal(codes[known], expect.to_numpy()[known])
+    assert np.isnan(codes[(raw[col] == "Don't know").to_numpy()]).all()
+
+
+def test_personality_battery_with_zero_for_no_answer_and_coded_demographics(tmp_path):
+    """IPIP-style download (openpsychometrics): tab-separated, 1-5 answers, 0 = missed."""
+    rng = np.random.default_rng(2)
+    n = 300
+    cols = {"race": rng.integers(1, 14, n), "age": rng.integers(13, 80, n),
+            "engnat": rng.integers(0, 3, n), "gender": rng.integers(0, 4, n),
+            "hand": rng.integers(0, 4, n), "country": rng.choice(["US", "GB", "IN", "DE"], n)}  # fmt: skip
+    for name in "ENACO":
+        for k in range(1, 11):
+            x = rng.integers(1, 6, n)
+            x[rng.random(n) < 0.005] = 0
+            cols[f"{name}{k}"] = x
+    path = tmp_path / "data.csv"
+    pd.DataFrame(cols).to_csv(path, sep="\t", index=False)
+    q, _, notes = infer_questionnaire(path)
+    e1 = q.item("E1")
+    assert e1.type == "likert" and [c.code for c in q.options(e1)] == [1, 2, 3, 4, 5]
+    assert q.missing_answers(e1) == [0] and any("[0] read as missing" in n for n in notes)
+    assert len(q.scale_items()) == 50
+    for col in ("race", "engnat", "gender", "hand"):
+        assert q.item(col).type == "single" and q.item(col).basis == "demographic", col
+    assert q.item("country").basis == "geographic" and q.item("age").type == "numeric"

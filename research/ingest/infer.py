@@ -206,7 +206,7 @@ def _item_for(
     if values.dtype.kind in "fiub" or _is_number(distinct):
         whole = _whole_numbers(values)
         item = {"type": "numeric", "text": text}
-        if whole and len(whole) <= 8 and min(whole) >= 0:
+        if whole and len(whole) <= 15 and min(whole) >= 0:
             item["_codes"] = whole
         return item
     strs = [str(v) for v in distinct]
@@ -233,7 +233,9 @@ def _item_for(
         if choices:
             return {"type": "multi", "text": text, "choices": choices}
     n = int(values.notna().sum())
-    if len(strs) <= _MAX_CHOICES and (len(strs) <= 3 or len(strs) <= 0.5 * n):
+    # Who and where people are may have many categories (countries, states): still choices.
+    most = 250 if guess_basis(text, "single") in ("geographic", "demographic") else _MAX_CHOICES
+    if len(strs) <= most and (len(strs) <= 3 or len(strs) <= 0.5 * n):
         folded = {}
         for s in sorted(strs, key=_natural):
             folded.setdefault(_fold(s), s)
@@ -445,6 +447,7 @@ def infer_from_export(
     return q, pd.DataFrame(mapping, columns=MAPPING_COLUMNS).astype(object)
 
 
+_WHO = ("demographic", "geographic", "firmographic")
 _SENTINELS = {-999, -99, -98, -97, -9, -8, -1, 8, 9, 88, 97, 98, 99, 999}
 _ANCHOR = re.compile(
     r"\b(\d{1,2})\s*(?:=|:|-|\u2013)\s*([A-Za-z][A-Za-z' ]{2,40}?)(?=\s*(?:[,;)/]|\d|and\b|to\b|$))"
@@ -475,6 +478,8 @@ def _numeric_batteries(data: pd.DataFrame, cols: list[str], rows: dict, ctx: _Sc
     run (9, 99, -99) and a rare 0 below a 1-k scale are declared missing."""
     info: dict[str, tuple[int, int, list[int]]] = {}
     for c in cols:
+        if guess_basis(f"{_text(rows, c)} {c}", "single") in _WHO:
+            continue  # coded demographics (1 = male, 2 = female) are categories, not ratings
         distinct = _whole_numbers(data[c])
         if not distinct:
             continue
@@ -623,7 +628,7 @@ def _add_bases(blocks: list[dict]) -> None:
                 q["basis"] = basis
             if q.get("type") == "numeric" and basis in ("demographic", "geographic"):
                 codes = q.pop("_codes", None)
-                if codes and len(codes) <= 8:  # coded categories (1 = male, 2 = female)
+                if codes and len(codes) <= 15:  # coded categories (1 = male, 2 = female)
                     q["type"] = "single"
                     q["choices"] = [{"code": c, "label": str(c)} for c in codes]
             q.pop("_codes", None)
