@@ -69,8 +69,10 @@ class FactorOptions(_Section):
 class SegmentOptions(_Section):
     k_min: int = Field(2, ge=1)
     k_max: int = Field(8, ge=1)
-    #: gmm / lpa (Gaussian mixtures), kmeans, or lca (latent classes of the answers).
-    kind: Literal["gmm", "lpa", "kmeans", "lca"] = "gmm"
+    #: gmm / lpa (Gaussian mixtures), kmeans, or lca (latent classes of the answers). Default:
+    #: lca when segmenting rating answers (it takes "Don't know" and skipped answers as
+    #: missing), gmm on factor scores.
+    kind: Literal["gmm", "lpa", "kmeans", "lca"] | None = None
     #: What is segmented: factor scores, or the rating items' answers (default: answers for
     #: lca, factor scores otherwise).
     basis: Literal["factor_scores", "items"] | None = None
@@ -238,6 +240,12 @@ def run_study(
         weights=study.weights,
     )
 
+    if not survey.scale_items():
+        from .ingest.infer import rating_hint
+
+        raise StudyConfigError(
+            rating_hint(q, survey.responses), path=str(study.resolve(study.questionnaire))
+        )
     progress("factor analysis")
     fo = study.factors
     factors = fit_factors(
@@ -257,6 +265,10 @@ def run_study(
 
     progress("choosing segments")
     so = study.segments
+    if so.kind is None:
+        on_items = so.basis == "items" or (so.basis is None and so.items is not None)
+        so = so.model_copy(update={"kind": "lca" if on_items else "gmm"})
+        study = study.model_copy(update={"segments": so})
     basis_name, basis = _basis(study, survey, factors)
     analysis = analyse_segments(
         basis,
@@ -439,18 +451,25 @@ def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
 def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[str, pd.DataFrame]:
     """What the segments are found in, named for the reports."""
     so = study.segments
-    basis = so.basis or ("items" if so.kind == "lca" else "factor_scores")
+    # Naming the items to segment is asking to segment on them.
+    basis = so.basis or ("items" if so.kind == "lca" or so.items is not None else "factor_scores")
     if basis == "factor_scores":
         if so.items is not None:
-            raise StudyConfigError("segments.items needs segments.basis: items")
+            raise StudyConfigError(
+                "segments.items needs segments.basis: items (leave basis out to segment on them)"
+            )
         return "factor scores", factors.scores
     scale = survey.scale_items()
     items = scale if so.items is None else so.items
     for i in items:
         if i not in scale:
+            hint = suggest(i, scale)
+            if not hint and i in {x.id for x in survey.questionnaire.items}:
+                hint = (
+                    f" (it is a {survey.questionnaire.item(i).type} item: set 'type: likert' on it)"
+                )
             raise StudyConfigError(
-                f"segments.items: {i!r} is not a rating item of the questionnaire"
-                f"{suggest(i, scale)}"
+                f"segments.items: {i!r} is not a rating item of the questionnaire{hint}"
             )
     return f"{len(items)} rating items", survey.responses[items]
 

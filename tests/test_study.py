@@ -147,7 +147,8 @@ def test_segment_basis_errors_name_the_item(tmp_path):
     path = _demo_study_with(tmp_path, basis="items", items=["sus_1", "sus_9"])
     with pytest.raises(StudyConfigError, match="'sus_9' is not a rating item.*did you mean"):
         run_study(path, tmp_path / "out")
-    path = _demo_study_with(tmp_path / "b", items=["sus_1"])
+    # Naming the items to segment implies basis: items; factor scores with items is an error.
+    path = _demo_study_with(tmp_path / "b", basis="factor_scores", items=["sus_1"])
     with pytest.raises(StudyConfigError, match="segments.items needs segments.basis: items"):
         run_study(path, tmp_path / "out")
     path = _demo_study_with(tmp_path / "c", thresholds={"stabel": {"pass": 0.9}})

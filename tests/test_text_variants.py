@@ -253,3 +253,34 @@ def test_caption_names_with_accents_and_speech_with_a_colon():
     t = turns_of("accents.vtt")
     assert list(t["speaker"]) == ["Émile Zola", "Zoë"]
     assert t["text"].iloc[0] == "Bonjour? so basically: it works"
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Interviewer1", "Interviewer_2", "Int", "Int.", "Q", "Moderator", "Moderator (Jane)", "Mod",
+     "interviewer1", "Moderador"],
+)  # fmt: skip
+def test_interviewer_labels_with_numbers_and_short_forms_are_found(label):
+    from research.text.transcripts import parse_transcript
+
+    lines = [
+        f"{label}: Tell me about the last time you shopped.",
+        "Sarah: I mostly buy online.",
+        f"{label}: Go on.",
+        "Sarah: It is cheaper and faster for me.",
+        "Tom: Me too.",
+        f"{label}: Thanks.",
+    ]
+    turns = parse_transcript(lines, transcript_id="t")
+    roles = dict(zip(turns["speaker"], turns["role"], strict=True))
+    assert roles[label] == "interviewer"
+    assert roles["Sarah"] == roles["Tom"] == "participant"
+
+
+@pytest.mark.parametrize("label", ["Ghost", "Intel", "Hostess"])
+def test_words_that_only_contain_a_role_are_not_interviewers(label):
+    from research.text.transcripts import parse_transcript
+
+    lines = [f"{label}: I like it.", "Sarah: I mostly buy online.", f"{label}: Sure."]
+    turns = parse_transcript(lines, transcript_id="t")
+    assert dict(zip(turns["speaker"], turns["role"], strict=True))[label] == "participant"

@@ -198,4 +198,4 @@ def questionnaire_infer(
         tmp.write_text(text, encoding="utf-8")
     out.print(f"Wrote {out_file} ({len(q.items)} items in {len(q.blocks)} blocks)", markup=False)
     for note in notes:
-        out.print(f"  not drafted: {note}", markup=False)
+        out.print(f"  note: {note}", markup=False)

@@ -77,6 +77,11 @@ def _from_rows(rows: list[list[str]]) -> tuple[str, str, str]:
         )  # fmt: skip
         return "qualtrics", layout, f"{why} ({len(first)} columns)"
     sm = looks_like_surveymonkey(rows)
+    if sm == "2-row" and rows[0][0].strip().lstrip("\ufeff") not in (
+        "RespondentID",
+        "Respondent ID",
+    ):
+        return "surveymonkey", sm, "row 2 'Response' / option text (id and date columns removed)"
     if sm == "2-row":
         return "surveymonkey", sm, "Respondent ID first, row 2 'Response' / option text"
     if sm == "condensed":

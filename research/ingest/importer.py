@@ -79,6 +79,7 @@ def import_responses(
         message names the file, row and column.
     """
     rules = rules or QualityRules()
+    lenient = lenient or rules.lenient
     spath = str(path)
     data, meta, detection = read_export(path, format=format)
     notes = list(meta.notes)
@@ -94,6 +95,7 @@ def import_responses(
         draft, mapping = infer_from_export(
             data, meta, skip=set(personal["column"]), id_column=id_column
         )
+        notes += draft.pop("_notes", [])
         q = build_questionnaire(draft, source=spath, via_yaml=False)
         notes.append("no questionnaire given: one was drafted from the export")
     else:
@@ -142,8 +144,16 @@ def import_responses(
 
     index = pd.Index(ids.to_numpy()[keep], name="respondent_id")
     responses = raw.loc[keep].set_axis(index)  # a new frame: reversing it leaves `raw` alone
+    keyed = already_keyed(path)
+    if keyed:
+        done = [i.id for i in q.items if i.reverse and i.id in keyed and i.id in responses]
+        if done:
+            notes.append(
+                "items already reverse-keyed by the import that wrote this file (quality.json "
+                f"beside it), not reversed again: {', '.join(done)}"
+            )
     for item in q.items:
-        if item.reverse and item.id in responses:
+        if item.reverse and item.id in responses and item.id not in keyed:
             responses[item.id] = reverse_key(responses[item.id], item, q)
     text = recoded.text.loc[keep].set_axis(index)
     kept_personal = data.loc[keep, list(personal_cols)].set_axis(index) if keep_personal else None
@@ -178,6 +188,28 @@ def import_responses(
         personal=kept_personal,
         notes=tuple(notes),
     )
+
+
+def already_keyed(path: str | Path) -> set[str]:
+    """Items an earlier import already reverse-keyed in this file (its ``quality.json``).
+
+    ``research import`` writes ``responses.csv`` with reverse-keyed items reversed and lists
+    them in ``quality.json`` beside it; importing that ``responses.csv`` again must not reverse
+    them a second time.
+    """
+    import json
+
+    side = Path(path).with_name("quality.json")
+    if not side.is_file():
+        return set()
+    try:
+        report = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(report, dict) or report.get("responses_file") != Path(path).name:
+        return set()
+    keyed = report.get("reverse_keyed")
+    return {str(k) for k in keyed} if isinstance(keyed, list) else set()
 
 
 def _blank_columns(data: pd.DataFrame, mapping: pd.DataFrame) -> set[str]:

@@ -20,8 +20,10 @@ import yaml
 
 from ..errors import InputFileError, QuestionnaireError
 from ..questionnaire import LIBRARY_SCALES, Questionnaire, parse_questionnaire
+from .bases import guess_basis
 from .mapping import MAPPING_COLUMNS, METADATA_COLUMNS, is_question_id, is_timing, sanitise_id
 from .meta import ExportMeta
+from .ordinal import excel_date, is_missing_label, order_scale, scale_family
 
 __all__ = ["build_questionnaire", "infer_from_export", "infer_questionnaire", "questionnaire_yaml"]
 
@@ -84,7 +86,96 @@ def _is_number(values: list) -> bool:
     return True
 
 
-def _item_for(col: str, values: pd.Series, meta: ExportMeta, text: str) -> dict | None:
+class _Scales:
+    """Rating scales found so far: items answered on the same words share one scale."""
+
+    def __init__(self) -> None:
+        self.scales: dict[str, dict] = {}
+        self.positions: dict[str, dict[str, float]] = {}
+        self.notes: list[str] = []
+
+    def add(self, points: list[str], missing: list, family: str) -> str:
+        """The id of the scale holding `points` (low to high), merging a partial one."""
+        pos = {_fold(p): float(i) for i, p in enumerate(points)}
+        if family != "numbered":
+            pos = {_fold(p): scale_family(p)[1] for p in points}  # type: ignore[index]
+        for sid, have in self.positions.items():
+            if not sid.startswith(family):
+                continue
+            merged = {**have, **pos}
+            same = all(have[k] == v for k, v in pos.items() if k in have)
+            if same and len(set(merged.values())) == len(merged):
+                spec = self.scales[sid]
+                labels = {_fold(x): x for x in spec["labels"]} | {_fold(p): p for p in points}
+                spec["labels"] = [labels[k] for k in sorted(merged, key=merged.__getitem__)]
+                spec["missing"] = _merge_missing(spec.get("missing", []), missing)
+                if not spec["missing"]:
+                    spec.pop("missing")
+                self.positions[sid] = merged
+                return sid
+        sid = f"{family}{len(points)}"
+        k = 1
+        while sid in self.scales or sid in LIBRARY_SCALES:  # never shadow a library scale
+            k += 1
+            sid = f"{family}{len(points)}_{k}"
+        self.scales[sid] = {
+            "labels": list(points),
+            **({"missing": list(missing)} if missing else {}),
+        }
+        self.positions[sid] = pos
+        return sid
+
+
+def _merge_missing(a: list, b: list) -> list:
+    out = list(a)
+    seen = {_fold(x) for x in a}
+    for x in b:
+        if _fold(x) not in seen:
+            out.append(x)
+            seen.add(_fold(x))
+    return out
+
+
+def _rating(kind_hint: str, sid: str, text: str, missing: list | None = None) -> dict:
+    kind = "importance" if kind_hint.startswith("importan") else "likert"
+    item = {"type": kind, "text": text, "scale": sid}
+    if missing:
+        item["missing"] = list(missing)
+    return item
+
+
+def _library_exact(points: list[str]) -> str | None:
+    folded = [_fold(p) for p in points]
+    for sid, spec in LIBRARY_SCALES.items():
+        if [_fold(x) for x in spec["labels"]] == folded and not all(x.isdigit() for x in folded):
+            return sid
+    return None
+
+
+def _labelled_rating(col: str, labels: dict, text: str, ctx: _Scales) -> dict | None:
+    """A rating item from value labels ordered by their words; reversed codes are flagged."""
+    words = [str(v) for v in labels.values()]
+    found = order_scale(words)
+    if found is None:
+        return None
+    points, missing, family = found
+    codes = {str(v): k for k, v in labels.items()}
+    order = [codes[p] for p in points]
+    if all(isinstance(c, int | np.integer) for c in order) and order == sorted(order):
+        pass
+    elif all(isinstance(c, int | np.integer) for c in order) and order == sorted(order)[::-1]:
+        ctx.notes.append(
+            f"{col}: the export codes {order[-1]} = {points[-1]!r} and {order[0]} = "
+            f"{points[0]!r}; imported so that a higher code means more {family}"
+        )
+    sid = _library_exact(points) or ctx.add(points, missing, family)
+    return _rating(family, sid, text, missing if sid in LIBRARY_SCALES else None)
+
+
+def _item_for(
+    col: str, values: pd.Series, meta: ExportMeta, text: str, ctx: _Scales | None = None
+) -> dict | None:
+    ctx = ctx if ctx is not None else _Scales()
     labels = meta.value_labels.get(col)
     distinct = _distinct(values)
     if not distinct:
@@ -92,6 +183,9 @@ def _item_for(col: str, values: pd.Series, meta: ExportMeta, text: str) -> dict 
     missing = {_code(v) for v in meta.missing_codes.get(col, [])}
     labels = {k: v for k, v in (labels or {}).items() if k not in missing}
     if labels and all(_label_key(v, labels) for v in distinct):
+        rating = _labelled_rating(col, labels, text, ctx)
+        if rating is not None:
+            return rating
         keys = list(labels)
         if all(isinstance(k, int | np.integer) for k in keys):
             choices = [{"code": int(k), "label": str(labels[k]) or str(k)} for k in sorted(keys)]
@@ -110,30 +204,73 @@ def _item_for(col: str, values: pd.Series, meta: ExportMeta, text: str) -> dict 
         if len({_fold(c["label"]) for c in choices}) == len(choices):
             return {"type": "single", "text": text, "choices": choices}
     if values.dtype.kind in "fiub" or _is_number(distinct):
-        return {"type": "numeric", "text": text}
+        whole = _whole_numbers(values)
+        item = {"type": "numeric", "text": text}
+        if whole and len(whole) <= 15 and min(whole) >= 0:
+            item["_codes"] = whole
+        return item
     strs = [str(v) for v in distinct]
-    sid = _library_scale(strs)
-    if sid:
-        return {
-            "type": "importance" if sid.startswith("importance") else "likert",
-            "text": text,
-            "scale": sid,
-        }
-    sep = meta.separator
-    if sep and len(strs) > 3 and any(sep in s for s in strs):
-        tokens = sorted(
-            {t.strip() for s in strs for t in s.split(sep.strip() or sep) if t.strip()},
-            key=_natural,
+    mangled = [s for s in strs if excel_date(s)]
+    if mangled:
+        ctx.notes.append(
+            f"{col}: answers like {mangled[0]!r} look like a range or fraction that Excel "
+            "turned into a date (e.g. '1-5' saved as '5-Jan'); fix them in the source export"
         )
-        if 1 < len(tokens) <= _MAX_CHOICES and len(tokens) < len(strs):
-            return {"type": "multi", "text": text, "choices": tokens}
+    found = order_scale(strs)
+    if found is not None:
+        points, miss, family = found
+        sid = _library_scale(points) if len(points) >= 3 else None
+        if sid and len(LIBRARY_SCALES[sid]["labels"]) - len(points) > 1:
+            sid = None  # five of agree7's seven points are a five-point scale of their own
+        if sid and [_fold(x) for x in LIBRARY_SCALES[sid]["labels"]] != [_fold(x) for x in points]:
+            lib = [_fold(x) for x in LIBRARY_SCALES[sid]["labels"]]
+            if [x for x in lib if x in {_fold(p) for p in points}] != [_fold(p) for p in points]:
+                sid = None
+        sid = sid or ctx.add(points, miss, family)
+        return _rating(family, sid, text, miss if sid in LIBRARY_SCALES else None)
+    for sep in ([meta.separator] if meta.separator else []) + ["|", ";", ", ", ","]:
+        choices = _split_multi(strs, sep)
+        if choices:
+            return {"type": "multi", "text": text, "choices": choices}
     n = int(values.notna().sum())
-    if len(strs) <= _MAX_CHOICES and (len(strs) <= 3 or len(strs) <= 0.5 * n):
+    # Who and where people are may have many categories (countries, states): still choices.
+    most = 250 if guess_basis(text, "single") in ("geographic", "demographic") else _MAX_CHOICES
+    if len(strs) <= most and (len(strs) <= 3 or len(strs) <= 0.5 * n):
         folded = {}
         for s in sorted(strs, key=_natural):
             folded.setdefault(_fold(s), s)
-        return {"type": "single", "text": text, "choices": list(folded.values())}
+        choices = [c for c in folded.values() if not is_missing_label(c)]
+        miss = [c for c in folded.values() if is_missing_label(c)]
+        if len(choices) < 1:
+            choices, miss = list(folded.values()), []
+        item = {"type": "single", "text": text, "choices": choices}
+        if miss:
+            item["missing"] = miss
+        return item
     return {"type": "text", "text": text}
+
+
+def _split_multi(strs: list[str], sep: str) -> list[str] | None:
+    """Options of a multi-select joined with `sep`, or None when the cells are not that."""
+    split = sep.strip() or sep
+    joined = [s for s in strs if split in s]
+    if len(strs) <= 3 or len(joined) < max(2, 0.1 * len(strs)):
+        return None
+    tokens = {}
+    for s in strs:
+        for t in s.split(split):
+            t = t.strip()
+            if t:
+                tokens.setdefault(_fold(t), t)
+    if not 1 < len(tokens) <= max(_MAX_CHOICES, 30) or len(tokens) >= len(strs):
+        return None
+    # Each option should also be ticked alone or in several combinations: a thousands
+    # separator ("$50,000") splits into pieces that never stand alone.
+    alone = {_fold(s) for s in strs}
+    parts = [t for t in tokens if t in alone]
+    if len(parts) < 0.5 * len(tokens):
+        return None
+    return sorted(tokens.values(), key=_natural)
 
 
 def _spread_group(data: pd.DataFrame, cols: list[str], meta_rows: dict) -> bool:
@@ -182,7 +319,13 @@ def infer_from_export(
     main: list[dict] = []
     blocks: list[dict] = []
     mapping: list[list] = []
+    ctx = _Scales()
     cols = list(data.columns)
+    # Value labels (SPSS) say more than the numbers: those columns are typed from them.
+    answer_cols = [
+        c for c in cols if c not in skip and c != id_column and not meta.value_labels.get(c)
+    ]
+    battery = _numeric_batteries(data, answer_cols, rows, ctx)
     # Platform option columns (KoboToolbox group/question/option): one multi item per question.
     options: dict[str, list[tuple[str, str]]] = {}
     for c in cols:
@@ -226,6 +369,10 @@ def infer_from_export(
             mapping.append([col, None, None, "metadata", ""])
             i += 1
             continue
+        if _timestamps(data[col]):
+            mapping.append([col, None, None, "metadata", "date and time of the response"])
+            i += 1
+            continue
         k += 1
         text = r.get("question_text") or name
         group = [col]
@@ -246,20 +393,30 @@ def infer_from_export(
             labels = [rows[c]["option_label"] for c in group]
             main.append({"id": iid, "type": "multi", "text": text, "choices": labels})
             mapping += [[c, iid, j + 1, "id", "drafted"] for j, c in enumerate(group)]
+        elif len(group) > 1 and _is_ranking(data, group, text):
+            iid = _unique(base, taken)
+            labels = [rows[c]["option_label"] for c in group]
+            main.append({"id": iid, "type": "ranking", "text": text, "choices": labels})
+            mapping += [[c, iid, j + 1, "id", "drafted"] for j, c in enumerate(group)]
         elif len(group) > 1:
             items = []
             for j, c in enumerate(group, start=1):
-                item = _item_for(c, data[c], meta, rows[c]["option_label"])
+                item = battery.get(c) or _item_for(c, data[c], meta, rows[c]["option_label"], ctx)
                 if item is None:
                     mapping.append([c, None, None, "empty", "no answers"])
                     continue
                 iid = _unique(f"{base}_{j}", taken)
-                items.append({"id": iid, **item})
+                items.append({"id": iid, **{**item, "text": rows[c]["option_label"] or c}})
                 mapping.append([c, iid, None, "id", "drafted"])
             if items:
-                blocks.append({"id": _unique(f"{base}_grid", taken), "title": text, "items": items})
+                blocks.append(_grid_block(_unique(f"{base}_grid", taken), text, items))
+        elif col in battery:
+            item = dict(battery[col], text=text)
+            iid = _unique(base, taken)
+            main.append({"id": iid, **item})
+            mapping.append([col, iid, None, "id", "drafted"])
         else:
-            item = _item_for(col, data[col], meta, text)
+            item = _item_for(col, data[col], meta, text, ctx)
             if item is None:
                 mapping.append([col, None, None, "empty", "no answers"])
             else:
@@ -278,8 +435,203 @@ def infer_from_export(
     out_blocks = (
         [{"id": _unique("answers", taken), "title": "Answers", "items": main}] if main else []
     ) + blocks
-    q = {"id": stem, "title": Path(meta.path).stem, "blocks": out_blocks}
+    _add_bases(out_blocks)
+    used = {q.get("scale") for b in out_blocks for q in b["items"]}
+    scales = {k: v for k, v in ctx.scales.items() if k in used}
+    q = {"id": stem, "title": Path(meta.path).stem}
+    if scales:
+        q["scales"] = scales
+    q["blocks"] = out_blocks
+    if ctx.notes:
+        q["_notes"] = list(dict.fromkeys(ctx.notes))
     return q, pd.DataFrame(mapping, columns=MAPPING_COLUMNS).astype(object)
+
+
+_WHO = ("demographic", "geographic", "firmographic")
+_SENTINELS = {-999, -99, -98, -97, -9, -8, -1, 8, 9, 88, 97, 98, 99, 999}
+_ANCHOR = re.compile(
+    r"\b(\d{1,2})\s*(?:=|:|-|\u2013)\s*([A-Za-z][A-Za-z' ]{2,40}?)(?=\s*(?:[,;)/]|\d|and\b|to\b|$))"
+)
+
+
+def _whole_numbers(values: pd.Series) -> list[int] | None:
+    """Distinct whole numbers of a column, or None when a cell is not one."""
+    if values.dtype.kind in "fiu":
+        num = values.to_numpy(dtype=float)
+    elif values.dtype.kind == "b":
+        return None
+    else:
+        text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+        num = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
+        if (np.isnan(num) & (text != "").to_numpy()).any():
+            return None
+    num = num[~np.isnan(num)]
+    if not len(num) or not np.all(num == np.round(num)):
+        return None
+    return sorted({int(v) for v in num})
+
+
+def _numeric_batteries(data: pd.DataFrame, cols: list[str], rows: dict, ctx: _Scales) -> dict:
+    """Rating items among numeric columns: runs of three or more adjacent columns answered on
+    one short whole-number scale (1-5, 1-7, 0-10...), or one such column whose question
+    states its anchors ("1 = Strongly disagree, 5 = Strongly agree"). Codes far outside the
+    run (9, 99, -99) and a rare 0 below a 1-k scale are declared missing."""
+    info: dict[str, tuple[int, int, list[int]]] = {}
+    for c in cols:
+        if guess_basis(f"{_text(rows, c)} {c}", "single") in _WHO:
+            continue  # coded demographics (1 = male, 2 = female) are categories, not ratings
+        distinct = _whole_numbers(data[c])
+        if not distinct:
+            continue
+        sent: list[int] = []
+        while len(distinct) > 3 and distinct[-1] in _SENTINELS and distinct[-1] - distinct[-2] > 1:
+            sent.append(distinct.pop())
+        while len(distinct) > 3 and distinct[0] < 0 and distinct[0] in _SENTINELS:
+            sent.append(distinct.pop(0))
+        lo, hi = distinct[0], distinct[-1]
+        if lo in (0, 1) and 2 <= hi - lo <= 10 and len(distinct) >= 3:
+            info[c] = (lo, hi, sent)
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for c in cols + [None]:
+        if c in info and (not cur or info[c][1] - info[cur[0]][1] in (-1, 0, 1)):
+            cur.append(c)
+            continue
+        if len(cur) >= 3:
+            runs.append(cur)
+        elif len(cur) and any(_ANCHOR.search(_text(rows, x)) for x in cur):
+            runs.append(cur)
+        cur = [c] if c in info else []
+    out: dict[str, dict] = {}
+    for run in runs:
+        lo = min(info[c][0] for c in run)
+        hi = max(info[c][1] for c in run)
+        missing = sorted({v for c in run for v in info[c][2]})
+        if lo == 0 and 4 <= hi <= 7:
+            zero = max(float((pd.to_numeric(data[c], errors="coerce") == 0).mean()) for c in run)
+            if zero < 0.02:  # a rare 0 under a 1-k scale: "no answer" (as IPIP exports code it)
+                lo, missing = 1, [0, *missing]
+        anchors = {}
+        for c in run:
+            for num, word in _ANCHOR.findall(_text(rows, c)):
+                if lo <= int(num) <= hi and scale_family(word):
+                    anchors.setdefault(int(num), " ".join(word.split()))
+        labels = [
+            {"code": k, "label": f"{k} = {anchors[k]}" if k in anchors else str(k)}
+            for k in range(lo, hi + 1)
+        ]
+        reverse = False
+        if lo in anchors and hi in anchors:
+            low, high = scale_family(anchors[lo]), scale_family(anchors[hi])
+            reverse = bool(low and high and low[1] > high[1])
+        sid = f"points{lo}_{hi}" + ("_anchored" if anchors else "")
+        spec = {"labels": labels, **({"missing": missing} if missing else {})}
+        k = 1
+        base = sid
+        while sid in ctx.scales and ctx.scales[sid] != spec:
+            k += 1
+            sid = f"{base}_{k}"
+        ctx.scales[sid] = spec
+        if reverse:
+            ctx.notes.append(
+                f"{', '.join(run[:3])}{'...' if len(run) > 3 else ''}: {lo} = {anchors[lo]!r}, "
+                f"{hi} = {anchors[hi]!r}; marked reverse so that a higher code means more "
+                f"{scale_family(anchors[hi])[0] if scale_family(anchors[hi]) else 'of it'}"
+            )
+        for c in run:
+            item = {"type": "likert", "text": _text(rows, c) or c, "scale": sid}
+            if reverse:
+                item["reverse"] = True
+            out[c] = item
+        if missing:
+            ctx.notes.append(
+                f"{run[0]}..{run[-1]}: codes {missing} read as missing (outside the {lo}-{hi} "
+                "scale)"
+            )
+    return out
+
+
+def _text(rows: dict, col: str) -> str:
+    r = rows.get(col, {})
+    return str(r.get("question_text") or r.get("option_label") or "")
+
+
+_DATETIME = re.compile(
+    r"^\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})[ T]\d{1,2}:\d{2}(?::\d{2})?"
+)
+
+
+def _timestamps(values: pd.Series) -> bool:
+    """Whether a text column holds only submission dates and times (``2024-01-05 10:03``)."""
+    if values.dtype.kind != "O":
+        return False
+    cells = values.dropna().astype(str).str.strip()
+    cells = cells[cells != ""]
+    return bool(len(cells)) and bool(cells.str.match(_DATETIME).all())
+
+
+def _is_ranking(data: pd.DataFrame, group: list[str], text: str) -> bool:
+    """Whether spread columns hold ranks: each answered row a permutation of 1..n."""
+    n = len(group)
+    block = data[group].apply(pd.to_numeric, errors="coerce")
+    answered = block.notna().any(axis=1)
+    if not answered.any():
+        return False
+    raw = data[group].astype(object).where(data[group].notna(), "").astype(str)
+    if ((raw.apply(lambda c: c.str.strip()) != "") & block.isna()).any().any():
+        return False  # a cell that is not a number
+    sub = block[answered].to_numpy()
+    full = ~np.isnan(sub).any(axis=1)
+    if not full.any():
+        return False
+    ok = np.all(np.sort(sub[full], axis=1) == np.arange(1, n + 1), axis=1)
+    return bool(ok.mean() >= 0.9 or ("rank" in text.lower() and ok.mean() >= 0.5))
+
+
+def _grid_block(bid: str, title: str, items: list[dict]) -> dict:
+    """A block of statements: one Likert grid when every statement shares one rating scale."""
+    scales = {(i.get("type"), i.get("scale")) for i in items}
+    kind, sid = next(iter(scales))
+    if len(scales) == 1 and kind in ("likert", "importance") and sid:
+        missing = _merge_all([i.get("missing", []) for i in items])
+        grid = {"id": f"{bid}_q", "type": "grid", "text": title, "scale": sid}
+        if kind == "importance" and not sid.startswith("importance"):
+            grid["rating"] = "importance"
+        if missing:
+            grid["missing"] = missing
+        grid["statements"] = [{"id": i["id"], "text": i["text"]} for i in items]
+        return {"id": bid, "title": title, "items": [grid]}
+    return {"id": bid, "title": title, "items": items}
+
+
+def _merge_all(lists: list[list]) -> list:
+    out: list = []
+    for x in lists:
+        out = _merge_missing(out, x)
+    return out
+
+
+def _add_bases(blocks: list[dict]) -> None:
+    """Guess each question's segmentation basis from its wording (in place)."""
+    for block in blocks:
+        for q in block["items"]:
+            kind = (
+                q.get("rating")
+                or ("importance" if str(q.get("scale", "")).startswith("importance") else "likert")
+                if q.get("type") == "grid"
+                else q.get("type")
+            )
+            basis = guess_basis(f"{q.get('text', '')} {q.get('id', '')}", kind)
+            if kind == "likert" and str(q.get("scale", "")).startswith("frequency"):
+                basis = "behavioural"  # how often someone does something
+            if basis and "basis" not in q:
+                q["basis"] = basis
+            if q.get("type") == "numeric" and basis in ("demographic", "geographic"):
+                codes = q.pop("_codes", None)
+                if codes and len(codes) <= 15:  # coded categories (1 = male, 2 = female)
+                    q["type"] = "single"
+                    q["choices"] = [{"code": c, "label": str(c)} for c in codes]
+            q.pop("_codes", None)
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -291,7 +643,7 @@ def _unique(base: str, taken: set[str]) -> str:
     return out
 
 
-def questionnaire_yaml(q: dict, *, source: str | None = None) -> str:
+def questionnaire_yaml(q: dict, *, source: str | None = None, notes: list[str] = ()) -> str:
     """YAML text of a drafted questionnaire, with a header saying where it came from."""
 
     class _NoAlias(yaml.SafeDumper):
@@ -304,6 +656,9 @@ def questionnaire_yaml(q: dict, *, source: str | None = None) -> str:
         else "# Drafted by `research questionnaire infer`.\n"
     )
     head += "# Check item types, scales, reverse keying and constructs before fielding.\n"
+    head += "# Bases are guessed from the wording; 'missing:' answers import as missing.\n"
+    for note in notes:
+        head += f"# Note: {' '.join(str(note).split())}\n"
     body = yaml.dump(q, Dumper=_NoAlias, sort_keys=False, allow_unicode=True, width=100)
     return head + body
 
@@ -344,6 +699,7 @@ def infer_questionnaire(
         from .qsf import qsf_questionnaire
 
         draft, notes = qsf_questionnaire(source)
+        notes = [*notes, *draft.pop("_notes", [])]
         if not draft["blocks"]:
             raise InputFileError("the survey definition has no questions to draft", path=source)
     else:
@@ -355,6 +711,41 @@ def infer_questionnaire(
         personal = set(find_personal_columns(data, meta.columns)["column"])
         _, id_column = respondent_ids(data, meta)
         draft, mapping = infer_from_export(data, meta, skip=personal, id_column=id_column)
-        notes = [f"{c}: personal data, left out" for c in sorted(personal)]
-    text = questionnaire_yaml(draft, source=str(source))
+        notes = draft.pop("_notes", [])
+        text = questionnaire_yaml(draft, source=str(source), notes=notes)
+        notes = [*notes, *(f"{c}: personal data, left out" for c in sorted(personal))]
+        return build_questionnaire(draft, source=str(source)), text, notes
+    text = questionnaire_yaml(draft, source=str(source), notes=notes)
     return build_questionnaire(draft, source=str(source)), text, notes
+
+
+def rating_hint(q: Questionnaire, responses: pd.DataFrame, *, limit: int = 8) -> str:
+    """Which items look like rating scales though the questionnaire does not type them so.
+
+    Used when a study needs Likert or importance items and finds none: the message names the
+    items and the fix (``set type: likert on ...``).
+    """
+    found = []
+    for item in q.items:
+        if item.type not in ("single", "numeric") or item.id not in responses:
+            continue
+        if item.basis in ("demographic", "geographic", "firmographic"):
+            continue
+        if item.type == "single" and order_scale([c.label for c in q.options(item)]) is None:
+            continue
+        values = responses[item.id].dropna()
+        if not len(values) or not np.all(values == np.round(values)):
+            continue
+        distinct = np.unique(values)
+        if 3 <= len(distinct) <= 11 and distinct[-1] - distinct[0] <= 10:
+            found.append(item.id)
+    if not found:
+        return (
+            "no likert or importance items: the questionnaire has no rating-scale questions; "
+            "set 'type: likert' (with a 'scale') on the attitude items"
+        )
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return (
+        "no likert or importance items to analyse: set 'type: likert' (with a 'scale') on "
+        f"{', '.join(found[:limit])}{more} in the questionnaire, if they are ratings"
+    )

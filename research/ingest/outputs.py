@@ -44,9 +44,18 @@ def quality_report(survey: SurveyData) -> dict:
         "out_of_scale": out_of_scale,
         "mapping": survey.mapping_report(),
         "personal_columns_left_out": list(survey.personal_columns),
+        # responses.csv holds these items reverse-keyed already: a re-import of it must not
+        # reverse them again (the importer reads this list next to the file).
+        "responses_file": "responses.csv",
+        "reverse_keyed": _reverse_keyed(survey),
         "weights": survey.weight_report,
         "notes": list(survey.notes),
     }
+
+
+def _reverse_keyed(survey: SurveyData) -> list[str]:
+    q = survey.questionnaire
+    return [i.id for i in q.items if i.reverse and i.id in survey.responses.columns]
 
 
 def _value_labels(survey: SurveyData) -> tuple[dict, dict, dict]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from .mapping import sanitise_id, strip_html
+from .ordinal import is_missing_label, order_scale
 
 __all__ = ["qsf_questionnaire"]
 
@@ -33,16 +34,26 @@ def _int(value: object, fallback: int) -> int:
     return int(f) if f.is_integer() else fallback
 
 
+def _as_dict(value: object) -> dict:
+    """Qualtrics writes some maps as JSON lists (``[]`` when empty, or 1-based arrays)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        return {str(i): v for i, v in enumerate(value, start=1) if v not in (None, "")}
+    return {}
+
+
 def _options(p: dict, key: str = "Choices", order_key: str = "ChoiceOrder", recode: bool = True):
-    choices = p.get(key) or {}
-    if not isinstance(choices, dict):
+    choices = _as_dict(p.get(key))
+    choices = {str(k): v if isinstance(v, dict) else {"Display": v} for k, v in choices.items()}
+    if not choices:
         return []
     order = (
-        [str(c) for c in (p.get(order_key) or list(choices))]
+        [str(c) for c in (_order(p.get(order_key)) or list(choices))]
         if key == "Choices"
-        else [str(c) for c in (p.get("AnswerOrder") or list(choices))]
+        else [str(c) for c in (_order(p.get("AnswerOrder")) or list(choices))]
     )
-    recodes = p.get("RecodeValues") or {} if recode else {}
+    recodes = _as_dict(p.get("RecodeValues")) if recode else {}
     out, seen = [], set()
     for pos, cid in enumerate(order, start=1):
         if cid not in choices:
@@ -54,6 +65,35 @@ def _options(p: dict, key: str = "Choices", order_key: str = "ChoiceOrder", reco
         label = _clean(choices[cid].get("Display")) or f"Option {cid}"
         out.append((cid, code, label, bool(choices[cid].get("TextEntry"))))
     return out
+
+
+def _order(value: object) -> list:
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, list) else []
+
+
+def _scale_points(p: dict, qid: str, tag: str, notes: list) -> tuple[list, list]:
+    """A matrix's answer columns as scale points, and those that are non-substantive."""
+    answers = _options(p, "Answers")
+    points = [(c, lab) for _, c, lab, _ in answers if not is_missing_label(lab)]
+    missing = [(c, lab) for _, c, lab, _ in answers if is_missing_label(lab)]
+    found = order_scale([lab for _, lab in points]) if len(points) >= 3 else None
+    if (
+        found is not None
+        and [_fold(x) for x in found[0]] == [_fold(lab) for _, lab in points][::-1]
+    ):
+        notes.append(
+            f"{qid} ({tag}): its scale runs from {points[0][1]!r} (code {points[0][0]}) to "
+            f"{points[-1][1]!r}; the drafted items are marked reverse so that a higher code "
+            f"means more {found[2]}"
+        )
+        return [{"code": c, "label": lab} for c, lab in points], missing, True
+    return [{"code": c, "label": lab} for c, lab in points], missing, False
+
+
+def _fold(text: object) -> str:
+    return " ".join(str(text).lower().split())
 
 
 def _unique(base: str, taken: set[str], prefix: str = "") -> str:
@@ -201,6 +241,12 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
                 "text": qtext,
                 "choices": [{"code": c, "label": lab} for _, c, lab, _ in opts],
             }
+            if sel not in _MULTI:
+                keep = [c for c in item["choices"] if not is_missing_label(c["label"])]
+                if keep and len(keep) < len(item["choices"]):
+                    item["missing"] = [c["label"] for c in item["choices"] if c not in keep]
+                    item["missing"] += [c["code"] for c in item["choices"] if c not in keep]
+                    item["choices"] = keep
             block(title).append(item)
             for cid, _, lab, entry_ in opts:
                 if entry_:
@@ -218,21 +264,27 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
                 notes.append(f"{qid} ({tag}): matrix without statements or scale points")
                 continue
             multi = p.get("SubSelector") == "MultipleAnswer"
-            sid = _unique(f"{tag}_scale", set(scales))
-            scales[sid] = [{"code": c, "label": lab} for _, c, lab, _ in answers]
-            tags = (
-                p.get("ChoiceDataExportTags")
-                if isinstance(p.get("ChoiceDataExportTags"), dict)
-                else {}
-            )
+            points, missing, reverse = _scale_points(p, qid, tag, notes)
+            everything = [{"code": c, "label": lab} for _, c, lab, _ in answers]
+            tags = _as_dict(p.get("ChoiceDataExportTags"))
             items = block(qtext, own=True)
+            sid = None
+            if not multi and len(points) >= 2:
+                sid = _unique(f"{tag}_scale", set(scales))
+                scales[sid] = {"labels": points}
+                if missing:
+                    scales[sid]["missing"] = [lab for _, lab in missing] + [c for c, _ in missing]
             for cid, _, lab, _ in statements:
-                name = tags.get(cid) or f"{tag}_{cid}"
+                name = str(tags.get(cid) or f"{tag}_{cid}")
                 item = {"id": _unique(name, taken, prefix=tag), "text": lab or f"{qtext} {cid}"}
-                if multi:
-                    item.update(type="multi", choices=[dict(c) for c in scales[sid]])
+                if multi or sid is None:
+                    # A one-column matrix ("tick the statements that apply") or several ticks
+                    # per row: choice items over its answer columns.
+                    item.update(type="multi" if multi else "single", choices=everything)
                 else:
                     item.update(type="likert", scale=sid)
+                    if reverse:
+                        item["reverse"] = True
                 items.append(item)
         elif qtype == "TE":
             if sel == "FORM":
@@ -273,6 +325,9 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         else:
             notes.append(f"{qid} ({tag}): question type {qtype}/{sel} not drafted")
     blocks = [{k: v for k, v in b.items() if k != "_grid"} for b in blocks if b["items"]]
+    from .infer import _add_bases
+
+    _add_bases(blocks)
     title = _clean(entry.get("SurveyName")) or Path(path).stem
     q = {
         "id": sanitise_id(Path(path).stem) or "survey",

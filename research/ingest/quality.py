@@ -62,6 +62,9 @@ class QualityRules:
     duplicate_min_items : int
         Answered items needed before identical answers count as a duplicate submission (20:
         in short surveys of yes/no questions different people often answer alike).
+    lenient : bool
+        Not an exclusion rule: set answers outside their item's scale missing (each listed in
+        ``quality.json``) instead of stopping the import (``--lenient`` on the command line).
     """
 
     test_response: bool = True
@@ -75,6 +78,7 @@ class QualityRules:
     longstring_max: int | None = None
     duplicate_answers: bool = True
     duplicate_min_items: int = 20
+    lenient: bool = False
 
     @classmethod
     def from_dict(cls, spec: dict | None, *, path: str | None = None) -> QualityRules:

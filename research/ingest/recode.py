@@ -82,9 +82,28 @@ class _Lookup:
         self.by_code = {str(c.code): c.code for c in options}
         labels = sorted((lab for lab in self.by_label if lab), key=len, reverse=True)
         self.labels = labels
+        # Non-substantive answers ("Don't know", 99): missing, never out of scale.
+        missing = q.missing_answers(item)
+        self.missing_labels = {_fold(m) for m in missing if isinstance(m, str)}
+        self.missing_codes = {str(m) for m in missing if isinstance(m, int)}
+
+    def is_missing(self, value: object, labels: dict | None = None) -> bool:
+        """Whether an answer is one the questionnaire declares missing."""
+        if not (self.missing_labels or self.missing_codes):
+            return False
+        key = _code_key(value)
+        if key is not None and key in self.missing_codes:
+            return True
+        if labels:
+            lab = labels.get(int(key)) if key is not None else labels.get(value)
+            if lab is not None and _fold(lab) in self.missing_labels:
+                return True
+        return _fold(value) in self.missing_labels
 
     def one(self, value: object, labels: dict | None) -> float | None:
-        """The code of one answer; ``None`` when it is out of scale."""
+        """The code of one answer; ``None`` when it is out of scale, NaN when declared missing."""
+        if self.is_missing(value, labels):
+            return np.nan
         if labels:
             key = _code_key(value)
             lab = labels.get(int(key)) if key is not None else labels.get(value)
@@ -155,7 +174,14 @@ def _single(values, item, look, labels, platform, problems, column) -> np.ndarra
     return lut[codes]  # code -1 (missing) picks the trailing NaN
 
 
-def _numeric(values, item, problems, column, decimal_comma=False) -> np.ndarray:
+def _numeric(values, item, problems, column, decimal_comma=False, q=None) -> np.ndarray:
+    missing = q.missing_answers(item) if q is not None else []
+    if missing:
+        codes = {float(m) for m in missing if isinstance(m, int)}
+        words = {_fold(m) for m in missing if isinstance(m, str)}
+        folded = values.map(lambda v: _fold(v) if isinstance(v, str) else v)
+        nums = pd.to_numeric(values, errors="coerce")
+        values = values.where(~(folded.isin(words) | nums.isin(codes)), None)
     num, bad = to_number(values, decimal_comma=decimal_comma)
     with np.errstate(invalid="ignore"):
         if item.min is not None:
@@ -181,7 +207,11 @@ def _multi_joined(values, item, look, sep, problems, column) -> dict[str, np.nda
         if blank[k]:
             mat[k] = np.nan
             continue
+        if look.is_missing(u):
+            mat[k] = np.nan
+            continue
         found, bad = look.many(str(u), sep)
+        bad = [b for b in bad if not look.is_missing(b)]
         for c in found:
             mat[k, pos[c]] = 1.0
         if bad:
@@ -302,7 +332,7 @@ def recode_columns(
                 data[col].astype(object).where(data[col].notna(), "").astype(str).to_numpy()
             )
         elif item.type == "numeric":
-            codes[item.id] = _numeric(data[col], item, problems, col, decimal_comma)
+            codes[item.id] = _numeric(data[col], item, problems, col, decimal_comma, q)
         elif item.type in ("multi", "ranking") and any(o is not None for _, o in cols):
             look = _Lookup(item, q)
             spread = [(c, o) for c, o in cols if o is not None]
@@ -310,7 +340,7 @@ def recode_columns(
                 codes.update(_multi_spread(data, spread, item, look))
             else:
                 for c, o in spread:
-                    codes[f"{item.id}_{o}"] = _numeric(data[c], item, problems, c, decimal_comma)
+                    codes[f"{item.id}_{o}"] = _numeric(data[c], item, problems, c, decimal_comma, q)
         elif item.type == "multi":
             codes.update(_multi_joined(data[col], item, _Lookup(item, q), separator, problems, col))
         elif item.type == "ranking":

@@ -43,13 +43,35 @@ def looks_like_surveymonkey(rows: list[list[str]]) -> str | None:
         return None
     first = rows[0][0].strip().lstrip("\ufeff")
     if first not in ("RespondentID", "Respondent ID"):
-        return None
+        return "2-row" if _stripped(rows) else None
     if len(rows) < 2:
         return "condensed"
     subs = {c.strip().lower() for c in rows[1]}
     if subs & set(_SUBS) or not rows[1][0].strip():
         return "2-row"
     return "condensed"
+
+
+def _stripped(rows: list[list[str]]) -> bool:
+    """An expanded export whose id and date columns were deleted: row 1 question text, row 2
+    ``Response`` / ``Open-Ended Response`` under one-column questions and option texts under
+    the columns a question spreads over (blank in row 1)."""
+    if len(rows) < 2 or not rows[0][0].strip():
+        return False
+    top = [c.strip() for c in rows[0]]
+    sub = [c.strip().lower() for c in rows[1]]
+    marked = sum(c in _SUBS for c in sub)
+    if not marked:
+        return False
+    # Every row-2 cell is a marker, or an option under a spread question (a blank top cell,
+    # or the first column of a spread question).
+    for i, c in enumerate(sub):
+        if not c or c in _SUBS:
+            continue
+        spread = (i + 1 < len(top) and not top[i + 1]) or (i < len(top) and not top[i])
+        if not spread:
+            return False
+    return True
 
 
 def _header(rows: list[list[str]], layout: str) -> tuple[list[str], list[str], list[str]]:

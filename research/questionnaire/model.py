@@ -101,11 +101,28 @@ def _unique_codes(choices: list[Choice], what: str) -> None:
         raise ValueError(f"{what} repeats a label")
 
 
+def _not_both(choices: list[Choice], missing: list[int | str], what: str) -> None:
+    """A missing code cannot also be a scale point (it would vanish from the scale)."""
+    labels = {" ".join(c.label.lower().split()) for c in choices}
+    codes = {c.code for c in choices}
+    for m in missing:
+        if (isinstance(m, int) and m in codes) or (
+            isinstance(m, str) and " ".join(m.lower().split()) in labels
+        ):
+            raise ValueError(f"{what}: missing answer {m!r} is also one of its options")
+
+
 class Scale(_Strict):
-    """An ordered answer scale."""
+    """An ordered answer scale.
+
+    ``missing`` lists the non-substantive answers the platform offered beside the scale
+    points ("Don't know", "Not applicable", "Prefer not to say") and codes that mean no answer
+    (``0``, ``99``): the importer sets them missing instead of reporting them out of scale.
+    """
 
     id: str = Field(pattern=_ID)
     labels: list[Choice] = Field(min_length=2)
+    missing: list[int | str] = Field(default_factory=list)
 
     @field_validator("labels", mode="before")
     @classmethod
@@ -115,6 +132,7 @@ class Scale(_Strict):
     @model_validator(mode="after")
     def _unique(self) -> Scale:
         _unique_codes(self.labels, f"scale {self.id!r}")
+        _not_both(self.labels, self.missing, f"scale {self.id!r}")
         return self
 
     @property
@@ -204,6 +222,8 @@ class Item(_Strict):
     screen_out: Condition | None = None
     grid: str | None = None
     grid_text: str | None = None
+    #: Answers (labels or codes) that mean "no substantive answer": imported as missing.
+    missing: list[int | str] = Field(default_factory=list)
 
     @field_validator("choices", mode="before")
     @classmethod
@@ -226,6 +246,7 @@ class Item(_Strict):
             raise ValueError(f"item {self.id!r}: min {self.min:g} is above max {self.max:g}")
         if self.choices is not None:
             _unique_codes(self.choices, f"item {self.id!r}")
+            _not_both(self.choices, self.missing, f"item {self.id!r}")
         if self.screen_out is not None and self.screen_out.item is not None:
             raise ValueError(f"item {self.id!r}: 'screen_out' looks at its own item, drop 'item'")
         if self.show_if is not None and self.show_if.item is None:
@@ -265,6 +286,7 @@ class Grid(_Strict):
     required: bool = False
     show_if: Condition | None = None
     statements: list[Statement] = Field(min_length=1)
+    missing: list[int | str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _logic(self) -> Grid:
@@ -290,6 +312,7 @@ class Grid(_Strict):
                 show_if=self.show_if,
                 grid=self.id,
                 grid_text=self.text,
+                missing=list(self.missing),
             )
             for s in self.statements
         ]
@@ -395,6 +418,15 @@ class Questionnaire(_Strict):
             return list(item.choices)
         sid = item.scale_id
         return list(self.all_scales()[sid].labels) if sid else []
+
+    def missing_answers(self, item: Item) -> list[int | str]:
+        """Answers of an item that mean "no substantive answer" (its own and its scale's)."""
+        out = list(item.missing)
+        sid = item.scale_id if item.choices is None else None
+        if sid:
+            scale = self.scales.get(sid)
+            out += list(scale.missing) if scale is not None else []
+        return out
 
     def scale_items(self) -> list[Item]:
         """Likert and importance items: the attitude and needs battery."""

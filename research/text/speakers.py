@@ -60,7 +60,8 @@ _DASH = re.compile(rf"^\s*{_NAME}[ \t]+[–—-][ \t]+(?=\S)")
 # Role words that make a label in any case ("interviewer:", "SPEAKER 2:", "int:").
 _ROLE = re.compile(
     r"^(?:interviewer|interviewee|participant|respondent|moderator|facilitator|researcher|"
-    r"speaker|customer|user|host|guest|int|resp|unknown speaker)(?:[ \t_#-]*(?:\d+|[a-z]))?$",
+    r"speaker|customer|user|host|guest|int|intv|mod|resp|unknown speaker)\.?"
+    r"(?:[ \t_#-]*(?:\d+|[a-z]))?$",
     re.IGNORECASE,
 )
 # Lower-case words allowed inside a name (Mary van der Berg, Abu al-Hassan).

@@ -45,13 +45,25 @@ __all__ = [
 TURN_COLUMNS = ("transcript", "turn", "speaker", "role", "start", "end", "text")
 
 #: Words that mark a speaker label as the interviewer's (matched as whole words, any case).
-INTERVIEWER_WORDS = ("interviewer", "moderator", "facilitator", "researcher", "host")
+INTERVIEWER_WORDS = (
+    "interviewer",
+    "moderator",
+    "facilitator",
+    "researcher",
+    "host",
+    "moderador",
+    "entrevistador",
+    "interviewerin",
+)
 
 #: File suffixes read as transcripts when a folder is given.
 SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".vtt", ".srt")
 
+# Role words with any numbering ("Interviewer1", "Moderator_2", "Int.", "Mod:", "Q").
 _INTERVIEWER = re.compile(
-    r"\b(?:" + "|".join(INTERVIEWER_WORDS) + r")s?\b|^(?:Q|I|IV|Int)\d*$", re.IGNORECASE
+    r"(?<![a-z])(?:" + "|".join(INTERVIEWER_WORDS) + r")s?(?![a-z])"
+    r"|^(?:Q|I|IV|Int|Intv|Mod|Fac)\.?[ \t_#-]*(?:\d+|[a-z])?\.?$",
+    re.IGNORECASE,
 )
 _PARTICIPANT = re.compile(
     r"^(?:participant|respondent|interviewee|customer|resp|A\d*|R\d*|P\d+|IE)\b", re.IGNORECASE
