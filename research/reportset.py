@@ -134,11 +134,15 @@ def _carry(out: Path, staging: Path, written: set[str]) -> None:
     for entry in out.iterdir():
         if entry.name in ours or entry.name.startswith("."):
             continue
-        target = staging / entry.name
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(entry, target)
+        _link_entry(entry, staging / entry.name)
+
+
+def _link_entry(entry: Path, target: Path) -> None:
+    """``entry`` (a file or a folder tree) at ``target`` as hard links, copies where needed."""
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(entry, target)
 
 
 def _link_or_copy(src, dst) -> None:
@@ -183,11 +187,7 @@ def report_set(out_dir: str | os.PathLike[str], *, keep: bool = False) -> Iterat
             old = _old_members(out) - {MANIFEST, "report_content.pkl"}
             for entry in out.iterdir():
                 if entry.name in old:
-                    target = staging / entry.name
-                    if entry.is_dir() and not entry.is_symlink():
-                        shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
-                    else:
-                        _link_or_copy(entry, target)
+                    _link_entry(entry, staging / entry.name)
     except OSError as exc:
         raise ReportError(
             f"cannot prepare the report folder ({exc.strerror or exc})", path=out

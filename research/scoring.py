@@ -263,8 +263,8 @@ def _labelled(scores: pd.DataFrame, mf: ModelFile) -> tuple[pd.DataFrame, dict, 
 
 def write_scores(scores: pd.DataFrame, path: str | Path, mf: ModelFile) -> Path:
     """Write scores as CSV, Parquet or SPSS ``.sav`` (segment value labels) by suffix."""
-    from .errors import ReportError
     from .atomic import atomic_write
+    from .errors import ReportError
 
     path = Path(path)
     suffix = path.suffix.lower()

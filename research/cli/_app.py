@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ..errors import ResearchError
 
-__all__ = ["app", "questionnaire_app", "out", "err", "user_errors", "progress"]
+__all__ = ["CreatedOption", "app", "questionnaire_app", "out", "err", "user_errors", "progress"]
 
 app = typer.Typer(
     name="research",
@@ -26,6 +26,16 @@ questionnaire_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(questionnaire_app, name="questionnaire")
+
+#: The ``--created`` option of every command that stamps a timestamp on its files.
+CreatedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--created",
+        help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
+        "when set, else now. Same inputs + same timestamp = byte-identical files.",
+    ),
+]
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import app, out, user_errors
+from ._app import CreatedOption, app, out, user_errors
 
 
 @app.command()
@@ -21,14 +21,7 @@ def report(
     charts: Annotated[
         bool, typer.Option("--charts/--no-charts", help="Also rewrite the PNG charts for slides.")
     ] = True,
-    created: Annotated[
-        str | None,
-        typer.Option(
-            "--created",
-            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
-            "when set, else now. Same inputs + same timestamp = byte-identical files.",
-        ),
-    ] = None,
+    created: CreatedOption = None,
 ) -> None:
     """Rewrite the workbook, PDF and slide charts of a study that has been run.
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._app import app, out, progress, user_errors
+from ._app import CreatedOption, app, out, progress, user_errors
 
 
 def _report(result: Any, out_dir: Path) -> None:
@@ -51,14 +51,7 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the reports.")] = Path(
         "reports/demo"
     ),
-    created: Annotated[
-        str | None,
-        typer.Option(
-            "--created",
-            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
-            "when set, else now. Same inputs + same timestamp = byte-identical files.",
-        ),
-    ] = None,
+    created: CreatedOption = None,
 ) -> None:
     """Run the whole pipeline on the bundled Second Stitch study.
 
@@ -78,14 +71,7 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Folder for the reports (default: the study's).")
     ] = None,
-    created: Annotated[
-        str | None,
-        typer.Option(
-            "--created",
-            help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
-            "when set, else now. Same inputs + same timestamp = byte-identical files.",
-        ),
-    ] = None,
+    created: CreatedOption = None,
 ) -> None:
     """Run every stage of a study: import, factors, segments, interviews, personas, reports.
 
