@@ -62,3 +62,16 @@ def test_ordinary_sentences_are_mostly_left_alone():
     changed = [s for s in sentences if redact(s) != s]
     # Measured: 1 of 50 ("This is Vinted's best feature" reads as an introduction).
     assert len(changed) / len(sentences) <= 0.04, changed
+
+
+def test_transcript_ids_holding_personal_details_are_replaced():
+    from research.text.redact import safe_transcript_ids
+
+    shown = safe_transcript_ids(
+        ["T01", "T02_Priya_Shah", "jo.b@example.com", "P3", "interview_07700900123"],
+        ["Priya Shah"],
+    )
+    assert shown["T01"] == "T01" and shown["P3"] == "P3"
+    assert {shown[t] for t in ("T02_Priya_Shah", "jo.b@example.com", "interview_07700900123")} == {
+        "transcript-1", "transcript-2", "transcript-3"
+    }  # fmt: skip

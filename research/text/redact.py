@@ -485,7 +485,8 @@ def _found_parts(found: Iterable[str]) -> tuple[str, ...]:
 
 
 def safe_transcript_ids(ids: Iterable[str], names: Iterable[str]) -> dict[str, str]:
-    """Transcript ids for output: an id holding one of `names` (``T01_Priya_Shah``) becomes
+    """Transcript ids for output: an id holding one of `names` (``T01_Priya_Shah``) or any
+    detail :func:`redact` removes (``jo.b@example.com``, ``07700900123``) becomes
     ``transcript-1``, ``transcript-2``... in sorted order; other ids are kept.
 
     Parameters
@@ -504,7 +505,8 @@ def safe_transcript_ids(ids: Iterable[str], names: Iterable[str]) -> dict[str, s
     out, n = {}, 0
     for tid in sorted(dict.fromkeys(map(str, ids))):
         words = {w.casefold() for w in re.split(r"[\W_\d]+", tid) if w}
-        if words & parts or any(p in tid.casefold() for p in parts if len(p) >= 4):
+        named = words & parts or any(p in tid.casefold() for p in parts if len(p) >= 4)
+        if named or redact(tid.replace("_", " ")) != tid.replace("_", " "):  # e-mail, phone...
             n += 1
             out[tid] = f"transcript-{n}"
         else:
