@@ -165,6 +165,27 @@ def _outcome(path: Path, questionnaire) -> None:
         return
     assert survey.n_kept + survey.n_excluded == survey.n_read
     assert survey.responses.index.is_unique
+    plain = _plain_count(path, survey.layout)
+    if plain is not None:  # rows read = records a plain CSV parser counts past the header
+        assert survey.n_read == plain, (survey.layout, survey.n_read, plain)
+
+
+#: Header rows of each CSV layout.
+HEADER_ROWS = {"3-row": 3, "insights": 3, "legacy": 2, "2-row": 2, "1-row": 1}
+
+
+def _plain_count(path: Path, layout: str) -> int | None:
+    """Non-blank records past the header by Python's csv module (UTF-8 CSV files only)."""
+    if path.suffix != ".csv" or layout not in HEADER_ROWS:
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=","))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if any(ch in text.split("\n", 1)[0] for ch in (";", "\t")) or "\x00" in text:
+        return None  # another delimiter or binary junk: no single plain reading to compare
+    return max(0, sum(1 for r in rows if any(c.strip() for c in r)) - HEADER_ROWS[layout])
 
 
 @pytest.mark.slow
