@@ -398,6 +398,6 @@ def write_run_model(
 
         table = map_index(table, ids)
     files = {"model": save_model(mf, out / "model.json")}
-    files["segments_sav"] = write_scores(table, out / "segments.sav", mf)
+    files["segments_sav"] = write_scores(table, out / "segments.sav", mf, created=created)
     files["segments_parquet"] = write_scores(table, out / "segments.parquet", mf)
     return files

@@ -261,8 +261,14 @@ def _labelled(scores: pd.DataFrame, mf: ModelFile) -> tuple[pd.DataFrame, dict, 
     return frame, var_labels, value_labels
 
 
-def write_scores(scores: pd.DataFrame, path: str | Path, mf: ModelFile) -> Path:
-    """Write scores as CSV, Parquet or SPSS ``.sav`` (segment value labels) by suffix."""
+def write_scores(
+    scores: pd.DataFrame, path: str | Path, mf: ModelFile, *, created: str | None = None
+) -> Path:
+    """Write scores as CSV, Parquet or SPSS ``.sav`` (segment value labels) by suffix.
+
+    `created` stamps the ``.sav`` header (default: ``SOURCE_DATE_EPOCH`` or now); Parquet and
+    CSV carry no timestamp.
+    """
     from .atomic import atomic_write
     from .errors import ReportError
 
@@ -272,7 +278,9 @@ def write_scores(scores: pd.DataFrame, path: str | Path, mf: ModelFile) -> Path:
         from .ingest import write_spss
 
         frame, var_labels, value_labels = _labelled(scores, mf)
-        return write_spss(frame, path, variable_labels=var_labels, value_labels=value_labels)
+        return write_spss(
+            frame, path, variable_labels=var_labels, value_labels=value_labels, created=created
+        )
     if suffix == ".parquet":
         with atomic_write(path) as tmp:
             scores.to_parquet(tmp)

@@ -181,10 +181,13 @@ def write_spss(
     variable_labels: dict[str, str] | None = None,
     value_labels: dict[str, dict[int, str]] | None = None,
     measure: dict[str, str] | None = None,
+    created: str | None = None,
 ) -> Path:
     """Write `frame` (index becomes the first variable) to an SPSS ``.sav`` file.
 
-    Column names are made valid SPSS names; labels follow the renamed columns.
+    Column names are made valid SPSS names; labels follow the renamed columns. The header's
+    creation date and time are `created` (ISO, UTC) or :func:`research.clock.created_timestamp`
+    (``SOURCE_DATE_EPOCH`` when set), so two runs write identical bytes.
 
     Raises
     ------
@@ -223,4 +226,25 @@ def write_spss(
             )
         except Exception as exc:  # pyreadstat reports write problems with its own types
             raise ReportError(f"cannot write the SPSS file: {exc}", path=path) from None
+        _stamp_header(Path(tmp), created)
     return path
+
+
+def _stamp_header(path: Path, created: str | None) -> None:
+    """Overwrite the creation date/time ReadStat takes from the wall clock.
+
+    The file header record (SPSS "System File Format", record type 1) holds ``creation_date``
+    ("dd mmm yy", 9 bytes) at offset 92 and ``creation_time`` ("hh:mm:ss", 8 bytes) at 101.
+    """
+    from datetime import datetime
+
+    from ..clock import created_timestamp
+
+    when = datetime.fromisoformat(created_timestamp(created))
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    stamp = f"{when.day:02d} {months[when.month - 1]} {when.year % 100:02d}{when:%H:%M:%S}"
+    with open(path, "r+b") as fh:
+        if fh.read(4) not in (b"$FL2", b"$FL3"):
+            return
+        fh.seek(92)
+        fh.write(stamp.encode("ascii"))
