@@ -201,6 +201,7 @@ def run_study(
     out_dir: str | Path | None = None,
     *,
     progress: Callable[[str], None] = _noop,
+    progress_bars: bool = False,
     created: str | None = None,
 ) -> StudyResult:
     """Run every stage of a study and write its reports.
@@ -212,6 +213,9 @@ def run_study(
         Where reports go (default: the study's ``output``, relative to the current folder).
     progress : callable
         Called with a short message as each stage starts (the CLI prints them).
+    progress_bars : bool
+        Let the long statistics (model sweep, stability bootstrap) report their progress on
+        stderr: bars in a terminal, plain lines when piped.
     created : str, optional
         Timestamp written into the reports (ISO); default ``SOURCE_DATE_EPOCH`` when set, else
         now (UTC), see :func:`research.clock.created_timestamp`. Everything else in the output
@@ -288,6 +292,7 @@ def run_study(
         needs=_needs(survey),
         thresholds=so.thresholds or None,
         random_state=seed,
+        progress=progress_bars,
     )
     segments = analysis.solution
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -11,7 +13,17 @@ from rich.console import Console
 
 from ..errors import ResearchError
 
-__all__ = ["CreatedOption", "app", "questionnaire_app", "out", "err", "user_errors", "progress"]
+__all__ = [
+    "CreatedOption",
+    "ProgressOption",
+    "StageProgress",
+    "app",
+    "questionnaire_app",
+    "out",
+    "err",
+    "user_errors",
+    "progress",
+]
 
 app = typer.Typer(
     name="research",
@@ -34,6 +46,15 @@ CreatedOption = Annotated[
         "--created",
         help="Timestamp stamped on every file (ISO date-time); default $SOURCE_DATE_EPOCH "
         "when set, else now. Same inputs + same timestamp = byte-identical files.",
+    ),
+]
+
+#: ``--progress/--no-progress`` of the long commands (run, demo).
+ProgressOption = Annotated[
+    bool,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Stage lines and progress on stderr (plain timed lines when piped to a log).",
     ),
 ]
 
@@ -62,3 +83,31 @@ def progress(message: str) -> None:
     """
     if err.is_terminal:
         err.print(f"[dim]· {message}[/dim]")
+
+
+class StageProgress:
+    """Stage messages of a long command on stderr, as it runs.
+
+    In a terminal they are dim lines and the statistics draw progress bars; piped or captured
+    (a log file, CI, a notebook) they are plain lines stamped with the seconds since the start,
+    ``[   12.3 s] choosing segments``, so a long run is never silent. ``enabled=False`` prints
+    nothing.
+    """
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.start = time.perf_counter()
+
+    @property
+    def bars(self) -> bool:
+        """Whether the statistics should report their own progress (bars or lines)."""
+        return self.enabled
+
+    def __call__(self, message: str) -> None:
+        if not self.enabled:
+            return
+        if err.is_terminal:
+            err.print(f"[dim]· {message}[/dim]")
+        else:
+            seconds = time.perf_counter() - self.start
+            print(f"[{seconds:7.1f} s] {message}", file=sys.stderr, flush=True)

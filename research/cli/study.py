@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._app import CreatedOption, app, out, progress, user_errors
+from ._app import CreatedOption, ProgressOption, StageProgress, app, out, user_errors
 
 
 def _report(result: Any, out_dir: Path) -> None:
@@ -52,6 +52,7 @@ def demo(
         "reports/demo"
     ),
     created: CreatedOption = None,
+    show_progress: ProgressOption = True,
 ) -> None:
     """Run the whole pipeline on the bundled Second Stitch study.
 
@@ -60,7 +61,11 @@ def demo(
     from ..datasets import demo_paths
     from ..study import run_study
 
-    result = run_study(demo_paths()["study"], out_dir, progress=progress, created=created)
+    progress = StageProgress(show_progress)
+    result = run_study(
+        demo_paths()["study"], out_dir, progress=progress, progress_bars=progress.bars,
+        created=created,
+    )  # fmt: skip
     _report(result, out_dir)
 
 
@@ -72,6 +77,7 @@ def run(
         Path | None, typer.Option("--out", help="Folder for the reports (default: the study's).")
     ] = None,
     created: CreatedOption = None,
+    show_progress: ProgressOption = True,
 ) -> None:
     """Run every stage of a study: import, factors, segments, interviews, personas, reports.
 
@@ -81,5 +87,8 @@ def run(
 
     spec = load_study(study)
     target = out_dir if out_dir is not None else Path(spec.output)
-    result = run_study(spec, target, progress=progress, created=created)
+    progress = StageProgress(show_progress)
+    result = run_study(
+        spec, target, progress=progress, progress_bars=progress.bars, created=created
+    )
     _report(result, target)

@@ -22,6 +22,8 @@ which each block of the matrix is widened on the fly.
 
 from __future__ import annotations
 
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -246,12 +248,32 @@ def _blocks(design: Design) -> list[tuple[int, int]]:
     return list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
 
 
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """A lasting pool per thread count: a fit takes thousands of EM steps, and starting fresh
+    threads for each one cost a third of a 20,000-row sweep's time (issue 15, part 9)."""
+    pool = _POOLS.get(threads)
+    if pool is None:
+        pool = _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="research-em")
+    return pool
+
+
+def _forget_pools() -> None:  # a forked child must not use its parent's (absent) threads
+    _POOLS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_pools)
+
+
 def _map_blocks(func, design: Design) -> list:
     blocks = _blocks(design)
-    if design.threads == 1 or len(blocks) == 1:
+    # Serial inside a pool thread: nested waits on one pool could deadlock.
+    nested = threading.current_thread().name.startswith("research-em")
+    if design.threads == 1 or len(blocks) == 1 or nested:
         return [func(lo, hi) for lo, hi in blocks]
-    with ThreadPoolExecutor(design.threads) as pool:
-        return list(pool.map(lambda b: func(*b), blocks))
+    return list(_pool(design.threads).map(lambda b: func(*b), blocks))
 
 
 def loglik(theta: np.ndarray, design: Design, k: int, wide: bool = True) -> np.ndarray:
