@@ -74,7 +74,7 @@ def _n_factors(value: str) -> int | str:
 
 
 def _write(out_dir: Path, tables: dict[str, Any], summary: dict[str, Any]) -> list[str]:
-    from ..reports import atomic_write
+    from ..reports.safe_write import atomic_write
 
     written = []
     for name, frame in tables.items():

@@ -181,7 +181,7 @@ def questionnaire_infer(
     Example: research questionnaire infer Sample_Survey.qsf --out questionnaire.yaml
     """
     from ..ingest import infer_questionnaire
-    from ..reports import atomic_write
+    from ..reports.safe_write import atomic_write
 
     q, text, notes = infer_questionnaire(source, format=fmt)
     with atomic_write(out_file) as tmp:

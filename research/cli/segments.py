@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,6 +101,13 @@ def segment(
     blrt: Annotated[int, typer.Option(help="Bootstrap samples for the BLRT (0 = skip).")] = 0,
     stability: Annotated[int, typer.Option(help="Bootstrap replicates for stability.")] = 20,
     questions: Annotated[int, typer.Option(help="Most golden questions in the typing tool.")] = 8,
+    extras: Annotated[
+        bool,
+        typer.Option(
+            "--extras/--no-extras",
+            help="Run the stability bootstrap and build the typing tool (--no-extras: fit only).",
+        ),
+    ] = True,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the chosen model's LL, BIC and shares as JSON.")
     ] = False,
@@ -115,11 +124,14 @@ def segment(
 
     Example: research segment answers.csv --classes 2-6 --starts 10 --model lca --seed 1 --out seg/
     """
-    from openpyxl import Workbook
+    import time
 
     from ..errors import DataError, ResearchError
-    from ..reports import atomic_write
-    from ..segments import add_typing_tool_sheet, analyse_segments
+    from ..reports.safe_write import atomic_write
+    from ..segments import analyse_segments
+
+    if not extras:
+        stability, questions = 0, 0
 
     if model not in ("lca", "lpa", "kmeans"):
         raise DataError(f"--model must be one of ['lca', 'lpa', 'kmeans'], got {model!r}")
@@ -143,26 +155,29 @@ def segment(
                 f"--model {model} needs numeric columns; {text_cols[0]!r} holds text",
                 column=text_cols[0],
             )
-        result = analyse_segments(
-            basis,
-            kind=model,
-            k_min=k_min,
-            k_max=k_max,
-            n_init=starts,
-            min_share=min_share,
-            ordinal=ordinal,
-            blrt=blrt,
-            n_boot=stability,
-            questions=basis[[c for c in basis_cols if c not in text_cols]],
-            max_questions=questions,
-            reach=frame[reach_cols] if reach_cols else None,
-            random_state=seed,
-            progress=show_progress,
-        )
+        started = time.perf_counter()
+        with _timed_extras() as extra_seconds:
+            result = analyse_segments(
+                basis,
+                kind=model,
+                k_min=k_min,
+                k_max=k_max,
+                n_init=starts,
+                min_share=min_share,
+                ordinal=ordinal,
+                blrt=blrt,
+                n_boot=stability,
+                questions=basis[[c for c in basis_cols if c not in text_cols]],
+                max_questions=questions,
+                reach=frame[reach_cols] if reach_cols else None,
+                random_state=seed,
+                progress=show_progress,
+            )
     except ResearchError as exc:
         if exc.path is None:
             raise type(exc)(exc.message, path=data, column=exc.column, row=exc.row) from None
         raise
+    total = time.perf_counter() - started
     tables = {
         "fit": (result.solution.fit_table, False),
         "assignments": (result.assignments_table(), True),
@@ -184,6 +199,10 @@ def segment(
             frame_out.to_csv(tmp, index=index, lineterminator="\n")
         written.append(f"{name}.csv")
     if tool is not None:
+        from openpyxl import Workbook
+
+        from ..segments import add_typing_tool_sheet
+
         book = Workbook()
         book.remove(book.active)
         add_typing_tool_sheet(book, tool)
@@ -203,7 +222,54 @@ def segment(
         out.print(
             f"Typing tool: {len(tool.questions)} questions, CV accuracy {tool.cv_accuracy:.1%}"
         )
+    spent = {name: extra_seconds.get(name, 0.0) for name in ("stability", "typing tool")}
+    extra_text = (
+        ", ".join(f"{name} {seconds:.1f} s" for name, seconds in spent.items())
+        + " (--no-extras skips them)"
+        if extras
+        else "skipped (--no-extras)"
+    )
+    out.print(
+        f"Time: {total:.1f} s; segments {total - sum(spent.values()):.1f} s; extras: {extra_text}"
+    )
     out.print(f"Wrote {', '.join(written)} to {out_dir}")
+
+
+@contextlib.contextmanager
+def _timed_extras() -> Iterator[dict[str, float]]:
+    """Seconds spent in the stability bootstrap and the typing tool during the block.
+
+    The extras run inside ``analyse_segments``; timing them here, by wrapping the two
+    functions it calls, keeps the library's result free of wall-clock figures.
+    """
+    from ..segments import analysis
+
+    seconds: dict[str, float] = {}
+    names = {"segment_stability": "stability", "build_typing_tool": "typing tool"}
+    saved = {attr: getattr(analysis, attr) for attr in names}
+
+    def timed(attr: str) -> Any:
+        func = saved[attr]
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            import time
+
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                label = names[attr]
+                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    try:
+        for attr in names:
+            setattr(analysis, attr, timed(attr))
+        yield seconds
+    finally:
+        for attr, func in saved.items():
+            setattr(analysis, attr, func)
 
 
 def _numeric(col: Any) -> bool:
