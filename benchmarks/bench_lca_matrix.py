@@ -10,10 +10,12 @@ LL (both computed on the same data; target: every difference >= -1, mean time ra
 Data sets (``simulate_segments``, five-point items unless said):
 
 - generators crossing separation (0.7 - 1.5), K (3 - 8), items (10 - 60), missing (0 - 20 %)
-  and skewed class shares, at 5,000 - 20,000 respondents (StepMix takes minutes beyond that);
+  and skewed class shares, at 3,000 - 5,000 respondents (StepMix takes minutes per seed beyond that on a
+  shared two-core machine);
 - a real battery: the 25 six-point personality items of the BFI (Revelle, R package psych,
   ``psych::bfi``; 2,800 respondents of the SAPA project; GPL >= 2), K = 5;
-- with ``--large``: 100,000 x 30, K = 5 (the issue's setting; StepMix ~200 s per seed).
+- with ``--large``: 20,000 and 100,000 x 30, K = 5 (the issue's size; StepMix ~200 s per
+  seed idle).
 
 Run: ``.venv/bin/python benchmarks/bench_lca_matrix.py`` (``--quick``: first three data sets,
 seed 1; ``--large``: add the large case; ``--no-stepmix``: ours only, against our own 60-start
@@ -37,15 +39,18 @@ BFI = Path(__file__).resolve().parents[1] / "tests" / "data" / "bfi" / "bfi.csv"
 
 #: name: (n, items, categories, K, separation, missing, shares)
 GENERATORS = {
-    "base 10k x 30 K5 sep1.0": (10_000, 30, 5, 5, 1.0, 0.0, None),
-    "overlap 10k x 15 K4 sep0.7": (10_000, 15, 5, 4, 0.7, 0.0, None),
-    "many 10k x 12 K8 sep1.2 miss20%": (10_000, 12, 5, 8, 1.2, 0.2, None),
-    "small K3 5k x 10 sep0.9": (5_000, 10, 5, 3, 0.9, 0.0, None),
-    "wide 5k x 60 K6 sep0.8 miss10%": (5_000, 60, 5, 6, 0.8, 0.1, None),
-    "skewed 10k x 20 K6 sep1.0": (10_000, 20, 5, 6, 1.0, 0.05, [0.4, 0.25, 0.15, 0.1, 0.06, 0.04]),
-    "crisp 10k x 20 K5 sep1.5": (10_000, 20, 5, 5, 1.5, 0.0, None),
+    "base 5k x 30 K5 sep1.0": (5_000, 30, 5, 5, 1.0, 0.0, None),
+    "overlap 5k x 15 K4 sep0.7": (5_000, 15, 5, 4, 0.7, 0.0, None),
+    "many 5k x 12 K8 sep1.2 miss20%": (5_000, 12, 5, 8, 1.2, 0.2, None),
+    "small K3 3k x 10 sep0.9": (3_000, 10, 5, 3, 0.9, 0.0, None),
+    "wide 3k x 60 K6 sep0.8 miss10%": (3_000, 60, 5, 6, 0.8, 0.1, None),
+    "skewed 5k x 20 K6 sep1.0": (5_000, 20, 5, 6, 1.0, 0.05, [0.4, 0.25, 0.15, 0.1, 0.06, 0.04]),
+    "crisp 5k x 20 K5 sep1.5": (5_000, 20, 5, 5, 1.5, 0.0, None),
 }
-LARGE = {"issue 100k x 30 K5 sep1.0": (100_000, 30, 5, 5, 1.0, 0.0, None)}
+LARGE = {
+    "large 20k x 30 K5 sep1.0": (20_000, 30, 5, 5, 1.0, 0.0, None),
+    "issue 100k x 30 K5 sep1.0": (100_000, 30, 5, 5, 1.0, 0.0, None),
+}
 
 
 def _data(spec) -> tuple[pd.DataFrame, int]:
