@@ -7,6 +7,7 @@ imported do not count) and lists the heavy modules left in ``sys.modules`` after
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,13 +43,14 @@ def _loaded(*args: str) -> dict:
         text=True,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    *printed, last = done.stdout.strip().splitlines()
+    return {**json.loads(last), "printed": "\n".join(printed)}
 
 
 def test_help_and_import_load_nothing_heavy() -> None:
     for args in (["--help"], ["factors", "--help"], ["segment", "--help"]):
         result = _loaded(*args)
-        assert result == {"code": 0, "heavy": []}, args
+        assert (result["code"], result["heavy"]) == (0, []), args
 
 
 def test_factors_run_loads_no_plotting_or_excel(tmp_path: Path) -> None:
@@ -58,7 +60,7 @@ def test_factors_run_loads_no_plotting_or_excel(tmp_path: Path) -> None:
         "factors", str(tmp_path / "items.csv"), "--factors", "2", "--no-progress",
         "--out", str(tmp_path / "out"),
     )  # fmt: skip
-    assert result == {"code": 0, "heavy": []}
+    assert (result["code"], result["heavy"]) == (0, [])
     assert (tmp_path / "out" / "loadings.csv").exists()
 
 
@@ -77,6 +79,8 @@ def test_segment_loads_excel_only_for_the_typing_tool(tmp_path: Path, extras: bo
         assert "openpyxl" in result["heavy"]
         assert not [m for m in result["heavy"] if m.startswith(("matplotlib", "docx"))]
         assert "typing_tool.xlsx" in written
+        assert re.search(r"extras: stability \d+\.\d s, typing tool \d+\.\d s", result["printed"])
     else:
         assert result["heavy"] == []
         assert "typing_tool.xlsx" not in written and "fit.csv" in written
+        assert "extras: skipped (--no-extras)" in result["printed"]
