@@ -146,13 +146,11 @@ def segment(
     """
     from datetime import datetime
 
-    from openpyxl import Workbook
-
     from ..atomic import atomic_write
     from ..clock import created_timestamp
     from ..errors import DataError, ResearchError
-    from ..safe_cells import save_workbook_bytes, write_csv
-    from ..segments import add_typing_tool_sheet, analyse_segments
+    from ..safe_cells import write_csv
+    from ..segments import analyse_segments
 
     if model not in ("lca", "lpa", "kmeans"):
         raise DataError(f"--model must be one of ['lca', 'lpa', 'kmeans'], got {model!r}")
@@ -216,6 +214,11 @@ def segment(
         write_csv(frame_out, out_dir / f"{name}.csv", index=index, raw=raw_csv or None)
         written.append(f"{name}.csv")
     if tool is not None:
+        from openpyxl import Workbook
+
+        from ..safe_cells import save_workbook_bytes
+        from ..segments import add_typing_tool_sheet
+
         book = Workbook()
         book.remove(book.active)
         add_typing_tool_sheet(book, tool)

@@ -1,55 +1,55 @@
 """Import survey exports: detect, read, map to the questionnaire, recode, clean, weight."""
 
-from .detect import FORMATS, Detection, detect_format, read_export
-from .generic import read_mapping_file, read_table
-from .google import read_google_forms
-from .importer import import_responses
-from .infer import infer_questionnaire, questionnaire_yaml
-from .kobo import read_kobo
-from .mapping import map_columns, mapping_report, normalise_text
-from .meta import ExportMeta, QualtricsMeta
-from .outputs import write_import
-from .personal import find_personal_columns
-from .quality import QualityRules, flag_respondents, longstring
-from .qualtrics import read_qualtrics
-from .recode import recode_columns, recode_item, reverse_key
-from .spss import read_spss, read_stata, write_spss
-from .survey import SurveyData
-from .surveymonkey import read_surveymonkey
-from .weights import WeightSpec, rake, weight_report
+# Names load from their modules on first use (PEP 562), so `research factors`, which needs only
+# the CSV decoding in .textio, does not import every reader and the questionnaire model.
+_LAZY = {
+    "FORMATS": "detect",
+    "Detection": "detect",
+    "detect_format": "detect",
+    "read_export": "detect",
+    "read_mapping_file": "generic",
+    "read_table": "generic",
+    "read_google_forms": "google",
+    "import_responses": "importer",
+    "infer_questionnaire": "infer",
+    "questionnaire_yaml": "infer",
+    "read_kobo": "kobo",
+    "map_columns": "mapping",
+    "mapping_report": "mapping",
+    "normalise_text": "mapping",
+    "ExportMeta": "meta",
+    "QualtricsMeta": "meta",
+    "write_import": "outputs",
+    "find_personal_columns": "personal",
+    "QualityRules": "quality",
+    "flag_respondents": "quality",
+    "longstring": "quality",
+    "read_qualtrics": "qualtrics",
+    "recode_columns": "recode",
+    "recode_item": "recode",
+    "reverse_key": "recode",
+    "read_spss": "spss",
+    "read_stata": "spss",
+    "write_spss": "spss",
+    "SurveyData": "survey",
+    "read_surveymonkey": "surveymonkey",
+    "WeightSpec": "weights",
+    "rake": "weights",
+    "weight_report": "weights",
+}
 
-__all__ = [
-    "FORMATS",
-    "Detection",
-    "ExportMeta",
-    "QualityRules",
-    "QualtricsMeta",
-    "SurveyData",
-    "WeightSpec",
-    "detect_format",
-    "find_personal_columns",
-    "flag_respondents",
-    "import_responses",
-    "infer_questionnaire",
-    "longstring",
-    "map_columns",
-    "mapping_report",
-    "normalise_text",
-    "questionnaire_yaml",
-    "rake",
-    "read_export",
-    "read_google_forms",
-    "read_kobo",
-    "read_mapping_file",
-    "read_qualtrics",
-    "read_spss",
-    "read_stata",
-    "read_surveymonkey",
-    "read_table",
-    "recode_columns",
-    "recode_item",
-    "reverse_key",
-    "weight_report",
-    "write_import",
-    "write_spss",
-]
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

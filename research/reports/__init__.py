@@ -7,27 +7,35 @@ statistics it shows, colours each segment with its persona's colour, and writes 
 """
 
 from research.atomic import atomic_write
-from research.reports.excel import sheet_names, write_workbook
-from research.reports.outputs import (
-    load_content,
-    rebuild_reports,
-    rename_personas,
-    save_content,
-    write_reports,
-)
-from research.reports.pdf import page_count, page_titles, write_pdf, write_pngs
 
-__all__ = [
-    "atomic_write",
-    "load_content",
-    "page_count",
-    "page_titles",
-    "rebuild_reports",
-    "rename_personas",
-    "save_content",
-    "sheet_names",
-    "write_pdf",
-    "write_pngs",
-    "write_reports",
-    "write_workbook",
-]
+# Imported on first use (PEP 562), so a command that only needs atomic_write does not load
+# matplotlib or openpyxl: the rule for every package __init__ the CLI touches.
+_LAZY = {
+    "sheet_names": "excel",
+    "write_workbook": "excel",
+    "load_content": "outputs",
+    "rebuild_reports": "outputs",
+    "rename_personas": "outputs",
+    "save_content": "outputs",
+    "write_reports": "outputs",
+    "page_count": "pdf",
+    "page_titles": "pdf",
+    "write_pdf": "pdf",
+    "write_pngs": "pdf",
+}
+
+__all__ = sorted([*_LAZY, "atomic_write"])
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

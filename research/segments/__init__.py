@@ -25,7 +25,6 @@ from .segment_scorecard import SEGMENT_MEASURES, segment_scorecard
 from .simulate import SimulatedSegments, simulate_segments
 from .stability import StabilityResult, match_segments, segment_jaccard, segment_stability
 from .sweep import FIT_COLUMNS, SWEEP_KINDS, SegmentSolution, make_model, select_segments
-from .typing_excel import add_typing_tool_sheet, typing_sheet_cells
 from .typing_tool import TYPING_METHODS, TypingTool, assign_segments, build_typing_tool
 
 __all__ = [
@@ -62,3 +61,17 @@ __all__ = [
     "simulate_segments",
     "typing_sheet_cells",
 ]
+
+# openpyxl loads only when the typing tool's Excel sheet is asked for (PEP 562, as in
+# research.reports): `research segment --no-extras` and library fits never import it.
+_LAZY = {"add_typing_tool_sheet": "typing_excel", "typing_sheet_cells": "typing_excel"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
