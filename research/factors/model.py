@@ -6,11 +6,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
 
 from research.errors import DataError
+from research.estimator import Estimator, check_fitted, convergence_warning
 from research.factors._linalg import single_threaded_blas
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
@@ -56,7 +54,7 @@ def _factor_names(k: int) -> list[str]:
     return [f"F{i}" for i in range(1, k + 1)]
 
 
-class FactorModel(BaseEstimator):
+class FactorModel(Estimator):
     """Exploratory factor analysis: correlations, extraction, rotation, fit and scores.
 
     Parameters
@@ -289,7 +287,7 @@ class FactorModel(BaseEstimator):
         if not extraction.converged:
             warnings.warn(
                 f"{self.method} extraction did not converge in {extraction.n_iter} iterations",
-                ConvergenceWarning,
+                convergence_warning(),
                 stacklevel=3,
             )
         rotated = rotate(extraction.loadings, self.rotation)
@@ -354,7 +352,7 @@ class FactorModel(BaseEstimator):
         of ``unrotated_`` with factors matched (by absolute congruence) and signed to the
         fitted ones, so omega can be computed per fitted factor as ``psych::omega`` does.
         """
-        check_is_fitted(self, "loadings_")
+        check_fitted(self, "loadings_")
         if self.rotation in OBLIQUE_ROTATIONS or self.n_factors_ == 1:
             return self.loadings_, self.phi_
         from scipy.optimize import linear_sum_assignment
@@ -393,7 +391,7 @@ class FactorModel(BaseEstimator):
         missing answer is imputed with the item's fitting mean (0 after standardising). See
         :class:`research.factors.FactorScorer`.
         """
-        check_is_fitted(self, "scorer_")
+        check_fitted(self, "scorer_")
         return self.scorer_.transform(X)
 
     def fit_transform(self, X: pd.DataFrame, y: object = None) -> pd.DataFrame:
@@ -402,5 +400,5 @@ class FactorModel(BaseEstimator):
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Names of the score columns, ``"F1".."Fk"``."""
-        check_is_fitted(self, "n_factors_")
+        check_fitted(self, "n_factors_")
         return np.asarray(_factor_names(self.n_factors_), dtype=object)
