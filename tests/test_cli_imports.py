@@ -79,7 +79,9 @@ def test_segment_loads_excel_only_for_the_typing_tool(tmp_path: Path, extras: bo
         assert "openpyxl" in result["heavy"]
         assert not [m for m in result["heavy"] if m.startswith(("matplotlib", "docx"))]
         assert "typing_tool.xlsx" in written
-        assert re.search(r"extras: stability \(2 refits\) \d+\.\d s, typing tool \d+\.\d s", result["printed"])
+        assert re.search(
+            r"extras: stability \(2 refits\) \d+\.\d s, typing tool \d+\.\d s", result["printed"]
+        )
     else:
         assert result["heavy"] == []
         assert "typing_tool.xlsx" not in written and "fit.csv" in written

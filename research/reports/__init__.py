@@ -6,7 +6,7 @@ statistics it shows, colours each segment with its persona's colour, and writes 
 :func:`write_reports` writes them all (and a content bundle :func:`rebuild_reports` reads).
 """
 
-from research.atomic import atomic_write
+from research.atomic import atomic_write as atomic_write
 
 # Imported on first use (PEP 562), so a command that only needs atomic_write does not load
 # matplotlib or openpyxl: the rule for every package __init__ the CLI touches.
