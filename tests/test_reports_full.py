@@ -221,6 +221,7 @@ def test_typing_tool_sheet_comes_from_the_segments_stage(content, tmp_path, monk
     assert wb["Typing tool"]["C1"].data_type == "s" and wb["Typing tool"]["C1"].value == "=2+2"
 
     monkeypatch.delattr(research.segments, "add_typing_tool_sheet")
+    monkeypatch.setattr(research.segments, "_LAZY", {})  # nor loaded on first use
     wb = openpyxl.load_workbook(write_workbook(with_tool, tmp_path / "u.xlsx"))
     assert "Typing tool" not in wb.sheetnames
 
