@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,12 +268,43 @@ def import_export(mf: ModelFile, path: str | Path, *, format: str | None = None)
         max_missing_share=1.0,
         duplicate_answers=False,
     )
-    survey = import_responses(path, q, rules=off, format=format or mf.export_format, lenient=True)
+    with _mapping_file(mf) as mapping_file:
+        survey = import_responses(
+            path,
+            q,
+            rules=off,
+            format=format or mf.export_format,
+            lenient=True,
+            mapping_file=mapping_file,
+        )
     ticked = survey.responses.copy()
     for item in mf.reverse_keys:
         if item in ticked:
             ticked[item] = display_codes(survey, q.item(item))
     return ticked, survey.exclusions
+
+
+@contextmanager
+def _mapping_file(mf: ModelFile) -> Iterator[Path | None]:
+    """The model's stored mapping as a temporary mapping file for the importer (None without)."""
+    if not mf.mapping:
+        yield None
+        return
+    import csv
+    import tempfile
+
+    from .ingest.generic import MAPPING_FIELDS
+    from .safe_cells import neutralise
+
+    with tempfile.TemporaryDirectory(prefix="research-mapping-") as tmp:
+        path = Path(tmp) / "mapping.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(MAPPING_FIELDS)
+            # Neutralised as our CSV writers do; the importer's reader undoes it exactly.
+            for e in mf.mapping:
+                w.writerow([neutralise(getattr(e, f)) for f in MAPPING_FIELDS])
+        yield path
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
