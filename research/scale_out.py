@@ -240,7 +240,8 @@ def score_dask(
     scheduler : str, optional
         Address of a running Dask scheduler; ``"synchronous"``/``"threads"``/``"processes"``
         for a local scheduler without a cluster; default: a ``LocalCluster`` of `workers`
-        processes with `memory_limit` each.
+        processes with `memory_limit` each. The workers of a remote cluster read `path` and
+        write their parts beside `out` themselves, so both must be on a filesystem they share.
     chunk_rows : int
         Most rows in a partition.
 
