@@ -23,8 +23,10 @@ from .errors import ResearchError
 __all__ = [
     "FORMAT",
     "SCHEMA_VERSION",
+    "MappingEntry",
     "ModelFile",
     "ModelFileError",
+    "mapping_entries",
     "build_model_file",
     "save_model",
     "load_model",
@@ -32,7 +34,9 @@ __all__ = [
 ]
 
 FORMAT = "research-segmentation-model"
-SCHEMA_VERSION = 1
+#: 2: ``mapping`` holds the run's mapping file as entries (1 had an unused free-form dict).
+#: Version 1 files, which never carried a mapping, are read as version 2.
+SCHEMA_VERSION = 2
 
 
 class ModelFileError(ResearchError):
@@ -112,6 +116,24 @@ class TypingToolSpec(_Strict):
     cv_accuracy: float | None = None
 
 
+class MappingEntry(_Strict):
+    """One row of the run's mapping file (:func:`research.ingest.read_mapping_file`)."""
+
+    #: The export column (its name), or "" when matched by ImportId.
+    column: str = ""
+    import_id: str = ""
+    #: The questionnaire item the column holds; "" means "not an item: ignore the column".
+    item: str = ""
+    #: The option of a multi-select item spread over its own column.
+    option: str = ""
+
+    @model_validator(mode="after")
+    def _keyed(self) -> MappingEntry:
+        if not (self.column.strip() or self.import_id.strip()):
+            raise ValueError("a mapping entry needs a column or an import_id")
+        return self
+
+
 class SegmentSpec(_Strict):
     segment: int
     name: str
@@ -123,15 +145,16 @@ class ModelFile(_Strict):
     """The validated content of a ``model.json``."""
 
     format: Literal["research-segmentation-model"]
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     package_version: str
     created: str | None = None
     title: str | None = None
     #: The questionnaire as the run read it (``Questionnaire.model_dump``).
     questionnaire: dict[str, Any]
     export_format: str | None = None
-    #: Mapping file content (export column -> item), when the run used one.
-    mapping: dict[str, Any] | None = None
+    #: The run's mapping file (export column or ImportId -> item), content not path, when it
+    #: used one: scoring imports new exports with the same mapping.
+    mapping: list[MappingEntry] | None = None
     #: Reverse-keyed items and the lowest and highest code of their scale: scoring takes
     #: answers as ticked and reverses these (``low + high - code``) as the import did.
     reverse_keys: dict[str, tuple[float, float]] = Field(default_factory=dict)
@@ -226,7 +249,7 @@ def build_model_file(
     personas: list[Any],
     factor_scorer: Any = None,
     export_format: str | None = None,
-    mapping: dict | None = None,
+    mapping: list[MappingEntry] | None = None,
     title: str | None = None,
     created: str | None = None,
 ) -> ModelFile:
@@ -280,6 +303,20 @@ def build_model_file(
     )
 
 
+def mapping_entries(path: str | Path) -> list[MappingEntry]:
+    """A mapping file's content as model-file entries (read and checked by the importer's
+    :func:`research.ingest.read_mapping_file`)."""
+    from .ingest import read_mapping_file
+
+    table = read_mapping_file(path)
+    return [
+        MappingEntry(
+            column=str(r.column), import_id=str(r.import_id), item=str(r.item), option=str(r.option)
+        )
+        for r in table.itertuples(index=False)
+    ]
+
+
 def save_model(model: ModelFile, path: str | Path) -> Path:
     """Write `model` as JSON (floats as shortest round-trip repr); returns the path."""
     from .atomic import atomic_write
@@ -303,18 +340,39 @@ def read_model(data: dict, source: str = "model file") -> ModelFile:
             f"{source}: not a segmentation model file (format is {data.get('format')!r}, "
             f"expected {FORMAT!r})"
         )
-    if data.get("schema_version") != SCHEMA_VERSION:
+    version = data.get("schema_version")
+    readable = f"this version of research reads versions 1 to {SCHEMA_VERSION}"
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise ModelFileError(
-            f"{source}: schema version {data.get('schema_version')!r} is not supported "
-            f"(this version of research reads {SCHEMA_VERSION})"
+            f"{source}: schema version {version} is not supported: the file was written by a "
+            f"newer version of research ({readable}); upgrade research to read it"
         )
+    if version == 1:
+        # Version 1 writers never stored a mapping; anything there was put in by hand.
+        if data.get("mapping") is not None:
+            raise ModelFileError(
+                f"{source}: mapping: a schema version 1 file cannot carry a mapping; "
+                "run the study again to write a version 2 model file"
+            )
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    elif version != SCHEMA_VERSION:
+        raise ModelFileError(f"{source}: schema version {version!r} is not supported ({readable})")
     try:
-        return ModelFile.model_validate(data)
+        mf = ModelFile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
         raise ModelFileError(f"{source}: {where}: {err['msg']}{more}") from None
+    if mf.mapping:
+        known = {i.id for i in questionnaire_of(mf, source).items}
+        for n, entry in enumerate(mf.mapping):
+            if entry.item and entry.item not in known:
+                raise ModelFileError(
+                    f"{source}: mapping.{n}.item: {entry.item!r} is not an item of the "
+                    "model's questionnaire"
+                )
+    return mf
 
 
 def load_model(path: str | Path) -> ModelFile:
@@ -342,7 +400,7 @@ def load_model(path: str | Path) -> ModelFile:
     return read_model(data, str(path))
 
 
-def questionnaire_of(model: ModelFile) -> Any:
+def questionnaire_of(model: ModelFile, source: str = "model file") -> Any:
     """The questionnaire stored in the model, as a :class:`Questionnaire`."""
     from .questionnaire.model import Questionnaire
 
@@ -351,7 +409,7 @@ def questionnaire_of(model: ModelFile) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ModelFileError(f"model file: questionnaire.{where}: {err['msg']}") from None
+        raise ModelFileError(f"{source}: questionnaire.{where}: {err['msg']}") from None
 
 
 def segment_names(model: ModelFile) -> pd.Series:
@@ -386,6 +444,7 @@ def write_run_model(
         personas=personas,
         factor_scorer=scorer,
         export_format=study.format,
+        mapping=mapping_entries(study.resolve(study.mapping)) if study.mapping else None,
         title=study.title,
         created=created,
     )

@@ -10,15 +10,36 @@ mapping, recoding and reverse keys) and writes the scores.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, ResearchError
 from .model_file import LcaParams, ModelFile
 
-__all__ = ["rebuild_model", "score_partition", "score_columns", "score_frame", "score_meta"]
+__all__ = [
+    "CHUNK_ROWS",
+    "ScoreSummary",
+    "ScoreWriter",
+    "iter_table",
+    "model_columns",
+    "rebuild_model",
+    "score_columns",
+    "score_frame",
+    "score_meta",
+    "score_partition",
+    "score_table",
+]
+
+#: Rows scored at a time when a table is read in chunks: about 150 MiB of working memory for
+#: 30 items, so two Dask workers and the pandas engine each stay far below a few GiB.
+CHUNK_ROWS = 200_000
 
 
 def rebuild_model(mf: ModelFile):
@@ -84,7 +105,9 @@ def reverse_keyed(mf: ModelFile, answers: pd.DataFrame) -> pd.DataFrame:
     rev = {i: lh for i, lh in mf.reverse_keys.items() if i in answers.columns}
     if not rev:
         return answers
-    out = answers.copy()
+    # Shallow: only the reversed columns are new (copy-on-write keeps `answers` intact); a deep
+    # copy of a 200,000-row chunk would double its memory.
+    out = answers.copy(deep=False)
     for item, (lo, hi) in rev.items():
         out[item] = lo + hi - pd.to_numeric(out[item], errors="coerce")
     return out
@@ -97,10 +120,32 @@ def _basis(mf: ModelFile, answers: pd.DataFrame) -> pd.DataFrame:
     x = answers[fb.items]
     if not all(pd.api.types.is_float_dtype(t) for t in x.dtypes):
         x = x.apply(pd.to_numeric, errors="coerce")
-    # Plain arrays: element for element the same arithmetic as FactorScorer.transform.
-    z = (x.to_numpy(dtype=float) - np.asarray(fb.means)) / np.asarray(fb.sds)
+    # Plain arrays: element for element the same arithmetic as FactorScorer.transform, in
+    # place so a chunk holds one copy of its answers, not three.
+    z = x.to_numpy(dtype=float, copy=True)
+    z -= np.asarray(fb.means)
+    z /= np.asarray(fb.sds)
     z[np.isnan(z)] = 0.0
-    return pd.DataFrame(z @ np.asarray(fb.weights), index=answers.index, columns=fb.factors)
+    return pd.DataFrame(_matmul(z, np.asarray(fb.weights)), index=answers.index, columns=fb.factors)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` computed as for a table of two rows or more.
+
+    BLAS takes another code path (matrix-vector) for a single row, which may differ in the
+    last bit; scoring a table in chunks must give the posteriors of scoring it whole, and a
+    chunk (or a file's last row group) can hold one row.
+    """
+    if a.shape[0] == 1:
+        return (np.vstack([a, a]) @ b)[:1]
+    return a @ b
+
+
+def _predict_proba(model, basis: pd.DataFrame) -> np.ndarray:
+    """Posteriors of `basis`; one row is scored as two identical rows (see :func:`_matmul`)."""
+    if len(basis) == 1:
+        return model.predict_proba(pd.concat([basis, basis])).to_numpy()[:1]
+    return model.predict_proba(basis).to_numpy()
 
 
 def _unscorable(mf: ModelFile, answers: pd.DataFrame) -> pd.Series:
@@ -170,7 +215,7 @@ def score_partition(answers: pd.DataFrame, mf: ModelFile, model=None) -> pd.Data
     out["reason"] = pd.array(reason.to_numpy(), dtype="string")
     if ok.any():
         basis = _basis(mf, answers.loc[ok])
-        post = model.predict_proba(basis).to_numpy()
+        post = _predict_proba(model, basis)
         for s in range(mf.k):
             out.loc[ok, f"posterior_{s + 1}"] = post[:, s]
         out.loc[ok, "segment"] = post.argmax(axis=1) + 1
@@ -180,7 +225,7 @@ def score_partition(answers: pd.DataFrame, mf: ModelFile, model=None) -> pd.Data
         x = typing_answers[tool.questions].apply(pd.to_numeric, errors="coerce").astype(float)
         has = x.notna().any(axis=1).to_numpy()
         x = x.fillna(pd.Series(tool.fill_values, index=tool.questions)).to_numpy()
-        scores = x @ np.asarray(tool.coefficients).T + np.asarray(tool.intercepts)
+        scores = _matmul(x, np.asarray(tool.coefficients).T) + np.asarray(tool.intercepts)
         typed = np.asarray(tool.segments)[scores.argmax(axis=1)]
         out["typing_segment"] = pd.array(np.where(has, typed, 0), dtype="Int64")
         out.loc[~has, "typing_segment"] = pd.NA
@@ -223,12 +268,43 @@ def import_export(mf: ModelFile, path: str | Path, *, format: str | None = None)
         max_missing_share=1.0,
         duplicate_answers=False,
     )
-    survey = import_responses(path, q, rules=off, format=format or mf.export_format, lenient=True)
+    with _mapping_file(mf) as mapping_file:
+        survey = import_responses(
+            path,
+            q,
+            rules=off,
+            format=format or mf.export_format,
+            lenient=True,
+            mapping_file=mapping_file,
+        )
     ticked = survey.responses.copy()
     for item in mf.reverse_keys:
         if item in ticked:
             ticked[item] = display_codes(survey, q.item(item))
     return ticked, survey.exclusions
+
+
+@contextmanager
+def _mapping_file(mf: ModelFile) -> Iterator[Path | None]:
+    """The model's stored mapping as a temporary mapping file for the importer (None without)."""
+    if not mf.mapping:
+        yield None
+        return
+    import csv
+    import tempfile
+
+    from .ingest.generic import MAPPING_FIELDS
+    from .safe_cells import neutralise
+
+    with tempfile.TemporaryDirectory(prefix="research-mapping-") as tmp:
+        path = Path(tmp) / "mapping.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(MAPPING_FIELDS)
+            # Neutralised as our CSV writers do; the importer's reader undoes it exactly.
+            for e in mf.mapping:
+                w.writerow([neutralise(getattr(e, f)) for f in MAPPING_FIELDS])
+        yield path
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -290,3 +366,242 @@ def write_scores(
     from .safe_cells import write_csv
 
     return write_csv(scores, path)
+
+
+# ---------------------------------------------------------------------------- chunked tables
+
+
+def model_columns(mf: ModelFile) -> list[str]:
+    """The columns scoring reads: the basis items and the typing tool's questions."""
+    items = mf.basis_columns if mf.basis == "items" else mf.factor_basis.items
+    typing = mf.typing_tool.questions if mf.typing_tool is not None else []
+    return list(dict.fromkeys([*items, *typing]))
+
+
+def _natural(path: Path) -> list:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
+def parquet_files(path: str | Path) -> list[Path]:
+    """A Parquet file, or the ``*.parquet`` files of a folder in natural order (part.2 < part.10)."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    files = sorted(path.glob("*.parquet"), key=_natural)
+    if not files:
+        raise ResearchError(f"{path}: a folder with no .parquet files")
+    return files
+
+
+def _table_kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or path.is_dir():
+        return "parquet"
+    if suffix in (".sav", ".zsav"):
+        return "spss"
+    return "csv"
+
+
+def _wanted(columns, mf: ModelFile, id_column: str | None, path) -> list[str]:
+    """Columns to read: the model's that the table has (missing ones are reported by scoring)."""
+    columns = [str(c) for c in columns]
+    if id_column is not None and id_column not in columns:
+        raise ResearchError(f"{path}: no column {id_column!r} (--id)")
+    want = set(model_columns(mf)) | ({id_column} if id_column else set())
+    return [c for c in columns if c in want]
+
+
+def _indexed(frame: pd.DataFrame, offset: int, id_column: str | None) -> pd.DataFrame:
+    """`frame` indexed by `id_column`, else by its row number in the whole table (``row``)."""
+    if id_column is not None:
+        return frame.set_index(id_column)
+    if isinstance(frame.index, pd.RangeIndex):  # no index of its own (a pandas index is kept)
+        frame.index = pd.RangeIndex(offset, offset + len(frame), name="row")
+    return frame
+
+
+def iter_table(
+    path: str | Path,
+    mf: ModelFile,
+    *,
+    id_column: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """A customer table (Parquet file or folder, CSV, SPSS) in chunks of at most `chunk_rows`.
+
+    Only the model's columns (and `id_column`) are read, so memory is bounded by the chunk
+    whatever the table's width and length. Rows are indexed by `id_column`, else by their row
+    number in the whole table (``row``, from 0).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ResearchError(f"{path}: no such file")
+    kind = _table_kind(path)
+    offset = 0
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        for file in parquet_files(path):
+            pf = pq.ParquetFile(file)
+            cols = _wanted(pf.schema_arrow.names, mf, id_column, path)
+            # A pandas index stored in the file comes back as the index.
+            cols += [c for c in _pandas_index_columns(pf.schema_arrow) if c not in cols]
+            for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
+                frame = _indexed(batch.to_pandas(), offset, id_column)
+                offset += len(frame)
+                yield frame
+        return
+    if kind == "spss":
+        import pyreadstat
+
+        _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+        cols = _wanted(meta.column_names, mf, id_column, path)
+        chunks = pyreadstat.read_file_in_chunks(
+            pyreadstat.read_sav, str(path), chunksize=chunk_rows, usecols=cols
+        )
+        for frame, _ in chunks:
+            frame = _indexed(frame.reset_index(drop=True), offset, id_column)
+            offset += len(frame)
+            yield frame
+        return
+    header = pd.read_csv(path, nrows=0).columns
+    cols = _wanted(header, mf, id_column, path)
+    for frame in pd.read_csv(path, usecols=cols, chunksize=chunk_rows):
+        frame = _indexed(frame.reset_index(drop=True), offset, id_column)
+        offset += len(frame)
+        yield frame
+
+
+def _pandas_index_columns(schema) -> list[str]:
+    import json
+
+    meta = (schema.metadata or {}).get(b"pandas")
+    if not meta:
+        return []
+    cols = json.loads(meta).get("index_columns", [])
+    return [c for c in cols if isinstance(c, str)]
+
+
+@dataclass
+class ScoreSummary:
+    """What a scoring run found: rows, rows scored, why the others were not, segment counts."""
+
+    rows: int = 0
+    scored: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    segments: Counter = field(default_factory=Counter)
+
+    def add(self, scores: pd.DataFrame) -> ScoreSummary:
+        """Count one chunk of :func:`score_partition` output in."""
+        ok = scores["scored"].to_numpy(dtype=bool)
+        self.rows += len(scores)
+        self.scored += int(ok.sum())
+        self.reasons.update(scores.loc[~ok, "reason"].value_counts().to_dict())
+        counts = scores.loc[ok, "segment"].astype(int).value_counts()
+        self.segments.update({int(k): int(v) for k, v in counts.items()})
+        return self
+
+    def merge(self, other: ScoreSummary) -> ScoreSummary:
+        self.rows += other.rows
+        self.scored += other.scored
+        self.reasons.update(other.reasons)
+        self.segments.update(other.segments)
+        return self
+
+    @classmethod
+    def of(cls, scores: pd.DataFrame) -> ScoreSummary:
+        return cls().add(scores)
+
+
+class ScoreWriter:
+    """Write scores chunk by chunk to one CSV, Parquet or SPSS file (by suffix), atomically.
+
+    CSV and Parquet are appended chunk by chunk, so memory holds one chunk; ``.sav`` cannot be
+    appended to, so its chunks are collected and written on :meth:`close` (the scores only,
+    not the answers). Use as a context manager: the file appears only if every chunk was
+    written.
+    """
+
+    def __init__(self, path: str | Path, mf: ModelFile, *, created: str | None = None) -> None:
+        self.path = Path(path)
+        self.mf = mf
+        self.created = created
+        self.suffix = self.path.suffix.lower()
+        if self.suffix not in (".csv", ".parquet", ".sav"):
+            from .errors import ReportError
+
+            raise ReportError(f"{self.path}: scores are written as .csv, .parquet or .sav")
+        self._parts: list[pd.DataFrame] = []
+        self._writer = None
+        self._schema = None
+        self._handle = None
+        self._atomic = None
+        self._tmp: Path | None = None
+        self.summary = ScoreSummary()
+
+    def __enter__(self) -> ScoreWriter:
+        from .atomic import atomic_write
+
+        if self.suffix != ".sav":
+            self._atomic = atomic_write(self.path)
+            self._tmp = Path(self._atomic.__enter__())
+        return self
+
+    def write(self, scores: pd.DataFrame) -> None:
+        """Append one chunk of :func:`score_partition` output."""
+        self.summary.add(scores)
+        if self.suffix == ".sav":
+            self._parts.append(scores)
+        elif self.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            if self._schema is None:
+                self._schema = pa.Schema.from_pandas(scores, preserve_index=True)
+                self._writer = pq.ParquetWriter(self._tmp, self._schema)
+            table = pa.Table.from_pandas(scores, schema=self._schema, preserve_index=True)
+            self._writer.write_table(table)
+        else:
+            from .safe_cells import csv_text
+
+            if self._handle is None:
+                self._handle = open(self._tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                self._handle.write(csv_text(scores))
+            else:
+                self._handle.write(csv_text(scores, header=False))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None and self.summary.rows == 0 and not self._parts:
+                self.write(score_meta(self.mf))  # no rows at all: still a file with the columns
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+            if self._handle is not None:
+                self._handle.close()
+        if self._atomic is not None:
+            self._atomic.__exit__(exc_type, exc, tb)
+        elif exc_type is None:
+            write_scores(pd.concat(self._parts), self.path, self.mf, created=self.created)
+
+
+def score_table(
+    mf: ModelFile,
+    path: str | Path,
+    out: str | Path,
+    *,
+    id_column: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    created: str | None = None,
+) -> ScoreSummary:
+    """Score a customer table chunk by chunk into `out` (the pandas engine, bounded memory).
+
+    Each chunk of `chunk_rows` rows is read, scored and appended to `out` before the next is
+    read, so peak memory does not grow with the table; posteriors equal scoring the whole
+    table at once, bit for bit.
+    """
+    model = rebuild_model(mf)
+    with ScoreWriter(out, mf, created=created) as writer:
+        for chunk in iter_table(path, mf, id_column=id_column, chunk_rows=chunk_rows):
+            writer.write(score_partition(chunk, mf, model))
+    return writer.summary

@@ -28,7 +28,7 @@ def test_every_run_writes_a_versioned_model_file(mf, demo_run):
     from research import __version__
 
     assert mf.format == "research-segmentation-model"
-    assert mf.schema_version == 1
+    assert mf.schema_version == 2
     assert mf.package_version == __version__
     assert mf.k == demo_run.segments.k
     assert [s.name for s in mf.segments] == [p.name for p in demo_run.personas]
@@ -141,3 +141,45 @@ def test_run_writes_segments_as_spss_and_parquet(demo_run):
     np.testing.assert_array_equal(sav["segment"].to_numpy(), csv["segment"].to_numpy())
     labels = meta.variable_value_labels["segment"]
     assert labels[1.0] == demo_run.personas[0].name
+
+
+def test_score_cli_on_the_original_export_gives_the_fitted_posteriors(
+    model_path, demo_run, demo, tmp_path
+):
+    out = tmp_path / "scores.parquet"
+    result = CliRunner().invoke(
+        app, ["score", str(model_path), str(demo["export"]), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    scores = pd.read_parquet(out)
+    post = demo_run.segments.posteriors
+    got = scores.loc[post.index]
+    for k in post.columns:
+        np.testing.assert_array_equal(got[f"posterior_{k}"].to_numpy(), post[k].to_numpy())
+    assert (got["segment"].astype(int) == demo_run.segments.assignments).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format": "research-segmentation-model",\n oops}', "not valid JSON"),
+        ("[1, 2]", "a JSON object was expected"),
+        ('{"name": "some-package", "version": "1.0"}', "not a segmentation model file"),
+        ("\x89PNG\r\n\x1a\n", "not valid JSON"),
+        (None, "no such model file"),
+    ],
+)
+@pytest.mark.parametrize("command", ["score", "track"])
+def test_foreign_model_files_exit_2_with_one_line(demo, tmp_path, text, message, command):
+    model = tmp_path / "model.json"
+    if text is not None:
+        model.write_text(text, encoding="utf-8")
+    export = str(demo["export"])
+    args = (
+        [export, "--out", str(tmp_path / "o.csv")]
+        if command == "score"
+        else [export, export, "--out", str(tmp_path / "t")]
+    )
+    result = CliRunner().invoke(app, [command, str(model), *args])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and message in result.stderr

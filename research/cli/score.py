@@ -23,7 +23,11 @@ def score(
     ],
     out_file: Annotated[
         Path,
-        typer.Option("--out", help="Scores to write: .csv, .parquet or .sav (by its suffix)."),
+        typer.Option(
+            "--out",
+            help="Scores to write: .csv, .parquet or .sav (by its suffix); with --engine dask "
+            ".parquet is a folder of part files, and .sav is not offered.",
+        ),
     ],
     table: Annotated[
         bool,
@@ -41,6 +45,10 @@ def score(
         typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)."),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local Dask workers.")] = 2,
+    chunk_rows: Annotated[
+        int,
+        typer.Option("--chunk-rows", help="Rows read and scored at a time (bounds memory)."),
+    ] = 200_000,
 ) -> None:
     """Score DATA with a saved segmentation model: segment, posterior per segment and the
     typing tool's answer per row; rows that cannot be scored are listed with the reason.
@@ -49,42 +57,48 @@ def score(
     """
     from ..errors import ResearchError
     from ..model_file import load_model
-    from ..scoring import read_table, score_export, score_frame, write_scores
+    from ..scoring import ScoreSummary, score_export, score_table, write_scores
 
     mf = load_model(model)
     progress("scoring")
     if engine not in ("pandas", "dask"):
         raise ResearchError(f"--engine must be one of ['dask', 'pandas'], got {engine!r}")
-    plain = table or data.suffix.lower() == ".parquet"
+    if chunk_rows < 1:
+        raise ResearchError(f"--chunk-rows must be at least 1, got {chunk_rows}")
+    plain = table or data.suffix.lower() == ".parquet" or data.is_dir()
     exclusions = None
+    # Tables are read, scored and written chunk by chunk: memory does not grow with the rows.
     if engine == "dask":
         from ..scale_out import score_dask
 
         if not plain:
             raise ResearchError("--engine dask reads a Parquet or --table customer table")
-        scores = score_dask(mf, data, id_column=id_column, scheduler=scheduler, workers=workers)
+        summary = score_dask(
+            mf,
+            data,
+            out_file,
+            id_column=id_column,
+            scheduler=scheduler,
+            workers=workers,
+            chunk_rows=chunk_rows,
+        )
     elif plain:
-        frame = read_table(data)
-        if id_column is not None:
-            if id_column not in frame.columns:
-                raise ResearchError(f"{data}: no column {id_column!r} (--id)")
-            frame = frame.set_index(id_column)
-        scores = score_frame(mf, frame)
-    else:
+        summary = score_table(mf, data, out_file, id_column=id_column, chunk_rows=chunk_rows)
+    else:  # a survey export: imported whole, as the fitted run imported it
         scores, exclusions = score_export(mf, data)
-    write_scores(scores, out_file, mf)
-    n_ok = int(scores["scored"].sum())
-    out.print(f"Scored {n_ok:,} of {len(scores):,} rows into {out_file}")
-    failed = scores.loc[~scores["scored"], "reason"]
-    if len(failed):
-        out.print(f"{len(failed):,} rows could not be scored:")
-        for reason, n in failed.value_counts().head(10).items():
+        write_scores(scores, out_file, mf)
+        summary = ScoreSummary.of(scores)
+    out.print(f"Scored {summary.scored:,} of {summary.rows:,} rows into {out_file}")
+    failed = summary.rows - summary.scored
+    if failed:
+        out.print(f"{failed:,} rows could not be scored:")
+        for reason, n in summary.reasons.most_common(10):
             out.print(f"  {n:,}  {reason}")
     if exclusions is not None and len(exclusions):
         out.print(f"{len(exclusions):,} rows of the export were not imported:")
         for reason, n in exclusions["reason"].value_counts().head(10).items():
             out.print(f"  {n:,}  {reason}")
-    shares = scores.loc[scores["scored"], "segment"].value_counts(normalize=True).sort_index()
     names = mf.names()
-    for s, share in shares.items():
+    for s in sorted(summary.segments):
+        share = summary.segments[s] / summary.scored
         out.print(f"  {s}. {names.get(int(s), '')}: {share:.0%}")
