@@ -20,6 +20,7 @@ __all__ = [
     "export_not_shown",
     "item_columns",
     "outside_base",
+    "route_out",
     "routing_of",
     "shown_items",
 ]
@@ -198,8 +199,12 @@ def outside_base(
 
 
 def _why(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> str:
+    return f"not shown the segmentation questions ({_route(q, cond, row)})"
+
+
+def _route(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> str:
     if cond is None:
-        return "not shown the segmentation questions (the export marks them not shown)"
+        return "the export marks them not shown"
     item = q.item(cond.item)
     rule = describe_condition(q, cond, item)
     got = "no answer"
@@ -209,4 +214,67 @@ def _why(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> str
         got = repr(labels.get(int(code), code)) if float(code).is_integer() else repr(code)
     elif row is not None and item.type in ("multi", "ranking"):
         got = "none of those"
-    return f"not shown the segmentation questions (routing: shown when {rule}; answered {got})"
+    return f"routing: shown when {rule}; answered {got}"
+
+
+def route_out(survey, items: list[str]):
+    """Move respondents shown none of `items` out of the segmentation base.
+
+    They are no quality exclusion: ``research import`` keeps them, and a study lists them in
+    ``exclusions`` with reason :data:`NOT_SHOWN` and the routing that skipped them, so every
+    respondent read is still either kept or listed with a reason.
+
+    Parameters
+    ----------
+    survey : SurveyData
+    items : list of str
+        The segmentation items.
+
+    Returns
+    -------
+    survey : SurveyData
+        A new one without those respondents (the caller's is left alone).
+    summary : str
+        One sentence for the reports (``""`` when nobody was outside the base), e.g. "250
+        respondents were not shown the segmentation questions (routing: shown when q1 is
+        'Yes'; answered 'No'); they are outside the segmentation base".
+    """
+    from dataclasses import replace
+
+    if survey.shown is None:
+        return survey, ""
+    reasons = outside_base(survey.shown, survey.questionnaire, items, survey.responses)
+    out = (reasons != "").to_numpy()
+    if not out.any():
+        return survey, ""
+    keep = ~out
+    index = survey.responses.index
+    rows = pd.DataFrame(
+        {"respondent_id": index[out], "reason": NOT_SHOWN, "detail": reasons.to_numpy()[out]},
+        dtype=object,
+    )
+    counts = rows["detail"].value_counts()
+    top = counts.index[0].removeprefix("not shown the segmentation questions ")
+    more = f" and {len(counts) - 1} other routes" if len(counts) > 1 else ""
+    summary = (
+        f"{int(out.sum())} respondents were not shown the segmentation questions {top}{more}; "
+        "they are outside the segmentation base, not quality exclusions"
+    )
+    exclusions = pd.concat([survey.exclusions, rows], ignore_index=True)
+
+    def sub(frame):
+        return None if frame is None else frame.loc[keep]
+
+    return (
+        replace(
+            survey,
+            responses=survey.responses.loc[keep],
+            text=survey.text.loc[keep],
+            exclusions=exclusions,
+            weights=sub(survey.weights),
+            personal=sub(survey.personal),
+            shown=survey.shown.loc[keep],
+            notes=(*survey.notes, summary),
+        ),
+        summary,
+    )
