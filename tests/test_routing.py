@@ -65,6 +65,7 @@ def test_starwars_import_counts_missing_only_among_questions_shown(starwars):
     assert not excluded & set(never)
     # Those still excluded were shown the grid (said Yes) and left over half of it blank.
     assert survey.exclusions["detail"].str.contains("items shown missing").all()
+    assert any(n.startswith("250 respondents kept were shown none") for n in survey.notes)
 
 
 def test_starwars_run_lists_the_unshown_as_not_shown(starwars):
@@ -93,6 +94,14 @@ def test_starwars_run_lists_the_unshown_as_not_shown(starwars):
     )
     written = pd.read_csv(folder / "out" / "exclusions.csv")
     assert (written["reason"] == NOT_SHOWN).sum() == 250
+    # The command line says it too.
+    from typer.testing import CliRunner
+
+    from research.cli import app
+
+    got = CliRunner().invoke(app, ["run", str(folder / "study.yaml"), "--out", str(folder / "o2")])
+    assert got.exit_code == 0, got.output
+    assert "Outside the segmentation base: 250 respondents were not shown" in got.output
 
 
 # -- a hand-written questionnaire: a battery asked only of employees -------------------------

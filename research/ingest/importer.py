@@ -174,6 +174,12 @@ def import_responses(
             "the export marks questions not shown (blank) apart from seen but unanswered "
             "(-99): blanks count as not asked, not as missing"
         )
+    unshown = 0 if shown is None else int((~shown.to_numpy().any(axis=1)).sum())
+    if unshown:
+        notes.append(
+            f"{unshown} respondents kept were shown none of the rating items (routing); a study "
+            "lists them as not_shown, outside the segmentation base"
+        )
     if len(exclusions) + len(responses) != len(data):  # invariant, not user input
         raise AssertionError("import lost respondents")
     return SurveyData(

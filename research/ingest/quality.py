@@ -288,6 +288,8 @@ def flag_respondents(
     q: Questionnaire,
     rules: QualityRules,
     respondent_ids: pd.Series,
+    *,
+    not_shown: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Apply the rules; return ``respondent_id, reason, detail`` for each excluded respondent."""
-    return evaluate_rules(raw_codes, paradata, q, rules, respondent_ids)[0]
+    return evaluate_rules(raw_codes, paradata, q, rules, respondent_ids, not_shown=not_shown)[0]
