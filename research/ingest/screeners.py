@@ -42,10 +42,11 @@ MAX_OPTIONS = 12
 def _units(draft: dict) -> list[tuple[dict, list[str]]]:
     """(the dict to give a ``show_if``, its item ids): items, grids, statement blocks."""
     out = []
-    for block in draft["blocks"]:
+    for k, block in enumerate(draft["blocks"]):
         questions = block["items"]
         grids = [x for x in questions if x.get("type") == "grid"]
-        if block["id"] != "answers" and not grids and len(questions) > 1:
+        main = k == 0 and block.get("title") == "Answers"  # infer_from_export's own questions
+        if not main and not grids and len(questions) > 1:
             out.append((block, [x["id"] for x in questions]))  # a block of statements
             continue
         for x in questions:
