@@ -287,3 +287,53 @@ def test_real_bfi_infers_no_routing(data_dir):
     q, text, _ = infer_questionnaire(data_dir / "bfi" / "bfi.csv")
     assert not [i.id for i in q.items if i.show_if is not None]
     assert "show_if" not in text
+
+
+def _qualtrics_numeric(path, rows):
+    """A Qualtrics 3-row numeric export (legacy fields trimmed to what the reader needs)."""
+    names = ["ResponseId", "Status", "Progress", "Duration (in seconds)", "Finished", "Q1"]
+    names += ["Q2_1", "Q2_2", "Q2_3", "Q3_1", "Q3_2"]
+    texts = ["Response ID", "Response Type", "Progress", "Duration", "Finished", "Employed?"]
+    texts += [f"Work - {k}" for k in (1, 2, 3)] + [f"Life - {k}" for k in (1, 2)]
+    ids = ["_recordId", "status", "progress", "duration", "finished", "QID1"]
+    ids += [f"QID2_{k}" for k in (1, 2, 3)] + [f"QID3_{k}" for k in (1, 2)]
+    lines = [",".join(names), ",".join(texts)]
+    lines.append(",".join(f'"{{""ImportId"":""{i}""}}"' for i in ids))
+    for k, answers in enumerate(rows):
+        lines.append(",".join([f"R_{k:04d}", "0", "100", "300", "1", *answers]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+NUMERIC_Q = """
+id: numeric
+title: Numeric
+blocks:
+  - id: b
+    items:
+      - {id: Q1, type: single, text: "Employed?", choices: ["Yes", "No"]}
+      - {id: Q2_1, type: likert, text: Work 1}
+      - {id: Q2_2, type: likert, text: Work 2}
+      - {id: Q2_3, type: likert, text: Work 3}
+      - {id: Q3_1, type: likert, text: Life 1}
+      - {id: Q3_2, type: likert, text: Life 2}
+"""
+
+
+def test_qualtrics_export_with_minus_99_keeps_the_unshown(tmp_path):
+    rows = [["1", "4", "5", "3", "2", "4"]] * 12  # employees: all answered
+    rows += [["2", "", "", "", "4", "3"]] * 12  # the work questions not shown: blank
+    rows += [["1", "-99", "-99", "4", "-99", "3"]]  # shown, 3 of 5 seen but unanswered
+    q = parse_questionnaire(NUMERIC_Q)
+    survey = import_responses(_qualtrics_numeric(tmp_path / "n.csv", rows), q)
+    assert survey.format == "qualtrics"
+    assert _reasons(survey) == {"too_many_missing": 1}
+    assert survey.exclusions["respondent_id"].tolist() == ["R_0024"]
+    assert any("seen but unanswered (-99)" in n for n in survey.notes)
+    based, summary = route_out(survey, ["Q2_1", "Q2_2", "Q2_3"])
+    assert _reasons(based) == {"too_many_missing": 1, NOT_SHOWN: 12}
+    assert summary.startswith("12 respondents were not shown the segmentation questions (the")
+    # Without any -99 in the export a blank is just missing: the non-employees are lost.
+    rows[-1] = ["1", "", "", "4", "", "3"]
+    flat = import_responses(_qualtrics_numeric(tmp_path / "f.csv", rows), q)
+    assert _reasons(flat) == {"too_many_missing": 13}
