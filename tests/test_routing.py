@@ -244,12 +244,17 @@ def test_qsf_not_selected_and_unknown_choice(tmp_path):
         question("QID3", "b", expr("Selected", 9)),
         question("QID4", "c", expr("Selected", 1, qid="QID9")),
     ]
+    elements[1]["Payload"]["SkipLogic"] = [{"SkipToDestination": "EndOfSurvey"}]
+    flow = {"Type": "Root", "Flow": [{"Type": "Branch", "Flow": [{"Type": "Block"}]}]}
+    elements.append({"Element": "FL", "Payload": flow})
     path = tmp_path / "s.qsf"
     path.write_text(json.dumps({"SurveyEntry": {}, "SurveyElements": elements}), "utf-8")
     q, _, notes = infer_questionnaire(path)
     assert q.item("a").show_if.any_of == ["Yes", "Maybe"]
     assert q.item("b").show_if is None and q.item("c").show_if is None
     assert sum("display logic not carried over" in n for n in notes) == 2
+    assert any(n.startswith("QID2 (a): skip logic not carried over") for n in notes)
+    assert any(n.startswith("the survey flow has branches") for n in notes)
 
 
 # -- no spurious routing on random missingness -----------------------------------------------

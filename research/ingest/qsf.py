@@ -235,6 +235,16 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         for item in made:
             if cond is not None:
                 item["show_if"] = dict(cond)
+        if questions[qid].get("SkipLogic"):
+            notes.append(
+                f"{qid} ({questions[qid].get('DataExportTag') or qid}): skip logic not carried "
+                "over; questions it skips count as missing: add show_if to them by hand"
+            )
+    if any(_branches(e.get("Payload")) for e in elements if e.get("Element") == "FL"):
+        notes.append(
+            "the survey flow has branches, not carried over: blocks they skip count as missing; "
+            "add show_if to those blocks by hand"
+        )
     blocks = [{k: v for k, v in b.items() if k != "_grid"} for b in blocks if b["items"]]
     from .infer import _add_bases
 
@@ -251,6 +261,15 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
 
 
 _CHOICE = re.compile(r"^q://(QID\d+)/SelectableChoice/(\w+)$")
+
+
+def _branches(flow: object) -> bool:
+    """Whether a survey flow (nested dicts and lists) holds a Branch element."""
+    if isinstance(flow, dict):
+        return flow.get("Type") == "Branch" or any(_branches(v) for v in flow.values())
+    if isinstance(flow, list):
+        return any(_branches(v) for v in flow)
+    return False
 
 
 def _display_logic(p: dict, qid: str, asked: dict[str, dict], notes: list) -> dict | None:
