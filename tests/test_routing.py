@@ -286,6 +286,11 @@ def test_random_missingness_in_a_battery_infers_no_routing(tmp_path):
     routed = [i for i in q.items if i.show_if is not None]
     assert [i.id for i in routed] == [f"item{k}" for k in range(21, 26)]
     assert set(routed[0].show_if.any_of) == {"School", "College", "Degree"}
+    # A question asked after the battery cannot have routed it.
+    later = frame[[c for c in frame.columns if c != "education"] + ["education"]]
+    later.to_csv(tmp_path / "later.csv", index=False)
+    q, _, _ = infer_questionnaire(tmp_path / "later.csv")
+    assert not [i.id for i in q.items if i.show_if is not None]
 
 
 def test_real_bfi_infers_no_routing(data_dir):

@@ -479,7 +479,21 @@ def _routing(draft: dict, data: pd.DataFrame, meta: ExportMeta, mapping: pd.Data
     for col, item in zip(mapping["column"], mapping["item"], strict=True):
         if isinstance(item, str) and col in where:
             position[item] = min(position.get(item, where[col]), where[col])
-    return add_inferred_routing(draft, recoded.codes, q, position)
+    # "Earlier" must hold in the export and in the drafted questionnaire's order (grids and
+    # statement blocks are drafted after the main block): show_if looks back only.
+    order = {it.id: k for k, it in enumerate(q.items)}
+    position = {i: (p, order[i]) for i, p in position.items() if i in order}
+    notes = add_inferred_routing(draft, recoded.codes, q, position)
+    if notes:
+        try:
+            build_questionnaire(draft)
+        except QuestionnaireError as exc:  # never let an inferred route break the draft
+            for block in draft["blocks"]:
+                block.pop("show_if", None)
+                for x in block["items"]:
+                    x.pop("show_if", None)
+            return [f"routing found in the answers but not written ({exc})"]
+    return notes
 
 
 _WHO = ("demographic", "geographic", "firmographic")

@@ -57,6 +57,10 @@ def _units(draft: dict) -> list[tuple[dict, list[str]]]:
     return out
 
 
+def _pos(p) -> tuple:
+    return tuple(p) if isinstance(p, tuple) else (p,)
+
+
 def find_screeners(
     codes: pd.DataFrame,
     q: Questionnaire,
@@ -74,7 +78,8 @@ def find_screeners(
     draft : dict
         The drafted questionnaire (YAML-ready).
     position : dict
-        Item id -> position of its first column in the export (what "earlier" means).
+        Item id -> position of its first column in the export, or a tuple of positions (export,
+        questionnaire): a controller must come before its target in every one.
 
     Returns
     -------
@@ -89,7 +94,10 @@ def find_screeners(
         cols = [c for it in items if it.type != "text" for c in item_columns(it, codes.columns)]
         if not cols or "show_if" in unit or not all(i in position for i in ids):
             continue
-        units.append((unit, ids, cols, min(position[i] for i in ids)))
+        where = [_pos(position[i]) for i in ids]
+        units.append(
+            (unit, ids, cols, tuple(min(w[k] for w in where) for k in range(len(where[0]))))
+        )
     if not units:
         return []
     answered = np.column_stack(
@@ -111,7 +119,8 @@ def find_screeners(
         sizes = {k: int(m.sum()) for k, m in groups.items()}
         rates = {k: answered[m].mean(axis=0) if sizes[k] else None for k, m in groups.items()}
         for j, (unit, ids, _, pos) in enumerate(units):
-            if pos <= position[ctl.id] or ctl.id in ids:
+            before = zip(_pos(position[ctl.id]), pos, strict=True)
+            if ctl.id in ids or not all(a < b for a, b in before):
                 continue
             hidden = [
                 k for k in groups if sizes[k] >= MIN_CODE and rates[k][j] <= MAX_ANSWERED_ROUTED
@@ -133,7 +142,7 @@ def find_screeners(
                 "n_hidden": n_hidden,
                 "hidden_answered": float(sum(rates[k][j] * sizes[k] for k in hidden) / n_hidden),
                 "others_answered": float(others),
-                "_rank": (float(others), position[ctl.id]),  # best contrast, then nearest
+                "_rank": (float(others), _pos(position[ctl.id])),  # best contrast, then nearest
             }
             if j not in best or found["_rank"] > best[j]["_rank"]:
                 best[j] = found
