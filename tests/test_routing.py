@@ -347,3 +347,23 @@ def test_qualtrics_export_with_minus_99_keeps_the_unshown(tmp_path):
     rows[-1] = ["1", "", "", "4", "", "3"]
     flat = import_responses(_qualtrics_numeric(tmp_path / "f.csv", rows), q)
     assert _reasons(flat) == {"too_many_missing": 13}
+
+
+def test_screened_out_respondents_are_not_asked_the_rest(tmp_path):
+    q = parse_questionnaire(
+        "id: s\ntitle: S\nblocks:\n  - id: b\n    items:\n"
+        '      - {id: buyer, type: single, text: "Do you buy coffee?", choices: ["Yes", "No"],'
+        ' screen_out: {equals: "No", message: Thank you}}\n'
+        + "".join(f"      - {{id: c{k}, type: likert, text: Coffee {k}}}\n" for k in range(4))
+    )
+    rows = [["Yes", *AGREE[:4]]] * 10 + [["No", "", "", "", ""]] * 6
+    frame = pd.DataFrame(rows, columns=["buyer", "c0", "c1", "c2", "c3"])
+    frame.insert(0, "respondent_id", [f"r{k}" for k in range(len(rows))])
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    survey = import_responses(tmp_path / "s.csv", q)
+    assert survey.n_excluded == 0  # not too_many_missing: the survey ended for them
+    based, summary = route_out(survey, ["c0", "c1", "c2", "c3"])
+    out = based.exclusions
+    assert (out["reason"] == NOT_SHOWN).sum() == 6
+    assert out["detail"].str.contains("screened out at buyer: answered 'No'").all()
+    assert summary.startswith("6 respondents were not shown")

@@ -208,7 +208,8 @@ def import_responses(
 def _shown(raw, q, marks, keep, index) -> pd.DataFrame | None:
     """Which rating items each kept respondent was shown; None when nothing is routed."""
     scale = [i.id for i in q.scale_items() if i.id in raw]
-    if not (routing_of(q) or marks.shape[1]) or not scale:
+    screens = any(i.screen_out is not None for i in q.items)
+    if not (routing_of(q) or marks.shape[1] or screens) or not scale:
         return None
     shown = shown_items(raw, q, scale, not_shown=marks)
     return shown.loc[keep].set_axis(index)

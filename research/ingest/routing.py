@@ -114,6 +114,17 @@ def export_not_shown(data: pd.DataFrame, mapping: pd.DataFrame, platform: str) -
     return blank.loc[:, ~blank.columns.duplicated()]
 
 
+def _screen_outs(codes: pd.DataFrame, q: Questionnaire) -> list[tuple[Item, np.ndarray]]:
+    """Screener items and the rows their ``screen_out`` ended the survey for."""
+    out = []
+    for item in q.items:
+        if item.screen_out is not None:
+            met = condition_met(codes, q, item.screen_out.model_copy(update={"item": item.id}))
+            if met is not None and met.any():
+                out.append((item, met))
+    return out
+
+
 def shown_items(
     codes: pd.DataFrame,
     q: Questionnaire,
@@ -139,9 +150,12 @@ def shown_items(
     pd.DataFrame
         Bool, index of `codes`, one column per item. An item answered was always shown; one
         behind a ``show_if`` whose condition the row does not meet (including a controlling
-        question left unanswered or itself not shown) was not.
+        question left unanswered or itself not shown), or after a ``screen_out`` that ended
+        the survey for the row, was not.
     """
     routes = routing_of(q)
+    order = {it.id: k for k, it in enumerate(q.items)}
+    screens = _screen_outs(codes, q)
     out = pd.DataFrame(True, index=codes.index, columns=list(items))
     met: dict[int, np.ndarray | None] = {}
     for item_id in items:
@@ -152,6 +166,9 @@ def shown_items(
                 met[key] = condition_met(codes, q, cond)
             if met[key] is not None:
                 mask &= met[key]
+        for screener, ended in screens:
+            if order[screener.id] < order.get(item_id, -1):
+                mask &= ~ended
         if not_shown is not None and item_id in not_shown:
             mask &= ~not_shown[item_id].to_numpy(dtype=bool)
         try:
@@ -183,23 +200,47 @@ def outside_base(
     -------
     pd.Series
         Per row: ``""`` when shown at least one item, else a one-line reason such as
-        ``routing: shown when q1 is 'Yes' (answered 'No')``.
+        ``not shown the segmentation questions (routing: shown when q1 is 'Yes'; answered
+        'No')``.
     """
     cols = [i for i in items if i in shown]
     reasons = pd.Series("", index=shown.index, dtype=object)
     if not cols:
         return reasons
     none = ~shown[cols].to_numpy().any(axis=1)
+    if not none.any():
+        return reasons
     routes = routing_of(q)
-    conds = [c for i in cols for c in routes.get(i, [])]
-    first = conds[0] if conds else None
+    conds = list({id(c): c for i in cols for c in routes.get(i, [])}.values())
+    order = {it.id: k for k, it in enumerate(q.items)}
+    first = min(order.get(i, 0) for i in cols)
+    screens, unmet = [], []
+    if codes is not None:
+        screens = [(s, e) for s, e in _screen_outs(codes, q) if order[s.id] < first]
+        for c in conds:
+            got = condition_met(codes, q, c)
+            if got is not None:
+                unmet.append((c, ~got))
     for pos in np.flatnonzero(none):
-        reasons.iloc[pos] = _why(q, first, codes.iloc[pos] if codes is not None else None)
+        row = codes.iloc[pos] if codes is not None else None
+        screener = next((s for s, ended in screens if ended[pos]), None)
+        if screener is not None:
+            why = f"screened out at {screener.id}: answered {_answer(q, screener, row)}"
+        else:
+            cond = next((c for c, miss in unmet if miss[pos]), None)
+            why = _route(q, cond, row)
+        reasons.iloc[pos] = f"not shown the segmentation questions ({why})"
     return reasons
 
 
-def _why(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> str:
-    return f"not shown the segmentation questions ({_route(q, cond, row)})"
+def _answer(q: Questionnaire, item: Item, row: pd.Series | None) -> str:
+    if row is not None and item.id in row.index and not pd.isna(row[item.id]):
+        labels = {c.code: c.label for c in q.options(item)}
+        code = row[item.id]
+        return repr(labels.get(int(code), code)) if float(code).is_integer() else repr(code)
+    if row is not None and item.type in ("multi", "ranking"):
+        return "none of those"
+    return "no answer"
 
 
 def _route(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> str:
@@ -207,14 +248,7 @@ def _route(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> s
         return "the export marks them not shown"
     item = q.item(cond.item)
     rule = describe_condition(q, cond, item)
-    got = "no answer"
-    if row is not None and item.id in row.index and not pd.isna(row[item.id]):
-        labels = {c.code: c.label for c in q.options(item)}
-        code = row[item.id]
-        got = repr(labels.get(int(code), code)) if float(code).is_integer() else repr(code)
-    elif row is not None and item.type in ("multi", "ranking"):
-        got = "none of those"
-    return f"routing: shown when {rule}; answered {got}"
+    return f"routing: shown when {rule}; answered {_answer(q, item, row)}"
 
 
 def route_out(survey, items: list[str]):
