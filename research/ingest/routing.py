@@ -154,9 +154,12 @@ def shown_items(
         the survey for the row, was not.
     """
     routes = routing_of(q)
-    order = {it.id: k for k, it in enumerate(q.items)}
+    by_id = {it.id: it for it in q.items}  # q.item() rebuilds every grid's items per call
+    order = {i: k for k, i in enumerate(by_id)}
     screens = _screen_outs(codes, q)
     out = pd.DataFrame(True, index=codes.index, columns=list(items))
+    if not routes and not screens and (not_shown is None or not not_shown.shape[1]):
+        return out  # nothing routed: everyone was shown everything
     met: dict[int, np.ndarray | None] = {}
     for item_id in items:
         mask = np.ones(len(codes), dtype=bool)
@@ -171,10 +174,7 @@ def shown_items(
                 mask &= ~ended
         if not_shown is not None and item_id in not_shown:
             mask &= ~not_shown[item_id].to_numpy(dtype=bool)
-        try:
-            got = answered(codes, q.item(item_id))
-        except KeyError:
-            got = None
+        got = answered(codes, by_id[item_id]) if item_id in by_id else None
         if got is not None:
             mask |= got  # an answer proves the question was shown
         out[item_id] = mask

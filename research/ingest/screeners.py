@@ -89,8 +89,9 @@ def find_screeners(
         ``n_hidden``, ``others_answered`` (share).
     """
     units = []
+    by_id = {it.id: it for it in q.items}
     for unit, ids in _units(draft):
-        items = [q.item(i) for i in ids]
+        items = [by_id[i] for i in ids if i in by_id]
         cols = [c for it in items if it.type != "text" for c in item_columns(it, codes.columns)]
         if not cols or "show_if" in unit or not all(i in position for i in ids):
             continue
