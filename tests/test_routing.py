@@ -87,7 +87,11 @@ def test_starwars_run_lists_the_unshown_as_not_shown(starwars):
     assert survey.n_kept + survey.n_excluded == survey.n_read == 1186
     assert len(result.segments.assignments) == survey.n_kept == 820
     shown_to = survey.exclusions.loc[survey.exclusions["reason"] == NOT_SHOWN, "detail"]
-    assert shown_to.str.contains("routing: shown when q1 is 'Yes'; answered 'No'").all()
+    film = '("Have you seen any of the 6 films in the Star Wars franchise?")'
+    assert (
+        shown_to == f"not shown the segmentation questions (routing: shown when q1 is 'Yes' "
+        f"{film}; answered 'No')"
+    ).all()
     facts = dict(result.content.summary[["field", "value"]].to_numpy().tolist())
     assert facts["Outside the segmentation base"].startswith(
         "250 respondents were not shown the segmentation questions (routing: shown when q1"
@@ -162,7 +166,8 @@ def test_route_out_lists_those_shown_no_segmentation_item(tmp_path):
     based, summary = route_out(survey, ["w1", "w2", "w3"])
     out = based.exclusions[based.exclusions["reason"] == NOT_SHOWN]
     assert len(out) == 29  # 30 non-employees, less r1 (too_many_missing)
-    assert out["detail"].str.contains("shown when employed is 'Yes'; answered 'No'").all()
+    why = """(routing: shown when employed is 'Yes' ("Are you employed?"); answered 'No')"""
+    assert out["detail"].str.endswith(why).all()
     assert summary.startswith("29 respondents were not shown the segmentation questions")
     assert based.n_kept + based.n_excluded == based.n_read
     assert (based.responses["employed"] == 1).all()

@@ -248,7 +248,9 @@ def _route(q: Questionnaire, cond: Condition | None, row: pd.Series | None) -> s
         return "the export marks them not shown"
     item = q.item(cond.item)
     rule = describe_condition(q, cond, item)
-    return f"routing: shown when {rule}; answered {_answer(q, item, row)}"
+    text = " ".join(item.text.split())
+    text = text if len(text) <= 70 else text[:67].rstrip() + "..."
+    return f'routing: shown when {rule} ("{text}"); answered {_answer(q, item, row)}'
 
 
 def route_out(survey, items: list[str]):
