@@ -32,17 +32,23 @@ NOT_SHOWN = "not_shown"
 _SEEN_UNANSWERED = "-99"
 
 
-def item_columns(item: Item, columns: pd.Index | list[str]) -> list[str]:
-    """Code columns of `item` among `columns` (``<id>_<code>`` for multi and ranking)."""
+def item_columns(
+    item: Item, columns: pd.Index | list[str], q: Questionnaire | None = None
+) -> list[str]:
+    """Code columns of `item` among `columns` (``<id>_<code>`` for multi and ranking; with `q`
+    only its options' codes, so a statement ``q5_1`` is never taken for an option of ``q5``)."""
+    if item.type in ("multi", "ranking") and q is not None:
+        have = set(columns)
+        return [f"{item.id}_{c.code}" for c in q.options(item) if f"{item.id}_{c.code}" in have]
     if item.type in ("multi", "ranking"):
         prefix = f"{item.id}_"
         return [c for c in columns if str(c).startswith(prefix) and str(c)[len(prefix) :].isdigit()]
     return [item.id] if item.id in columns else []
 
 
-def answered(codes: pd.DataFrame, item: Item) -> np.ndarray | None:
+def answered(codes: pd.DataFrame, item: Item, q: Questionnaire | None = None) -> np.ndarray | None:
     """Rows that answered `item` (None when the export has no column for it)."""
-    cols = item_columns(item, codes.columns)
+    cols = item_columns(item, codes.columns, q)
     if not cols:
         return None
     return codes[cols].notna().to_numpy().any(axis=1)
@@ -57,7 +63,7 @@ def condition_met(codes: pd.DataFrame, q: Questionnaire, cond: Condition) -> np.
         item = q.item(cond.item)
     except KeyError:
         return None
-    cols = item_columns(item, codes.columns)
+    cols = item_columns(item, codes.columns, q)
     if not cols:
         return None  # the controlling question is not in the export: assume everyone saw it
     if cond.min is not None or cond.max is not None:
@@ -174,7 +180,7 @@ def shown_items(
                 mask &= ~ended
         if not_shown is not None and item_id in not_shown:
             mask &= ~not_shown[item_id].to_numpy(dtype=bool)
-        got = answered(codes, by_id[item_id]) if item_id in by_id else None
+        got = answered(codes, by_id[item_id], q) if item_id in by_id else None
         if got is not None:
             mask |= got  # an answer proves the question was shown
         out[item_id] = mask

@@ -65,7 +65,7 @@ def find_screeners(
     codes: pd.DataFrame,
     q: Questionnaire,
     draft: dict,
-    position: dict[str, int],
+    position: dict[str, int | tuple[int, ...]],
 ) -> list[dict]:
     """Routing patterns in the answers.
 
@@ -92,7 +92,7 @@ def find_screeners(
     by_id = {it.id: it for it in q.items}
     for unit, ids in _units(draft):
         items = [by_id[i] for i in ids if i in by_id]
-        cols = [c for it in items if it.type != "text" for c in item_columns(it, codes.columns)]
+        cols = [c for it in items if it.type != "text" for c in item_columns(it, codes.columns, q)]
         if not cols or "show_if" in unit or not all(i in position for i in ids):
             continue
         where = [_pos(position[i]) for i in ids]
@@ -151,7 +151,7 @@ def find_screeners(
 
 
 def add_inferred_routing(
-    draft: dict, codes: pd.DataFrame, q: Questionnaire, position: dict[str, int]
+    draft: dict, codes: pd.DataFrame, q: Questionnaire, position: dict[str, int | tuple[int, ...]]
 ) -> list[str]:
     """Write inferred screeners into `draft` as ``show_if`` (in place); notes for the header."""
     found = find_screeners(codes, q, draft, position)
