@@ -24,6 +24,7 @@ from .clock import created_timestamp
 from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
+from .ingest.routing import route_out
 from .model_file import write_run_model
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
@@ -243,6 +244,8 @@ def run_study(
         mapping_file=study.resolve(study.mapping) if study.mapping else None,
         weights=study.weights,
     )
+    # Respondents routed past every segmentation item are listed as not_shown, not segmented.
+    survey, outside = route_out(survey, study.segments.items or survey.scale_items())
 
     if not survey.scale_items():
         from .ingest.infer import rating_hint
@@ -316,6 +319,8 @@ def run_study(
         ("Segmentation", f"{so.kind} on {basis_name}, K = {so.k_min}..{so.k_max}"),
         ("Segments chosen because", segments.reason),
     ]
+    if outside:
+        facts.append(("Outside the segmentation base", outside))
     if recovery is not None:
         facts.append(("Planted-segment recovery (adjusted Rand index)", round(recovery, 3)))
     progress("building personas")

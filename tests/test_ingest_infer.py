@@ -173,9 +173,10 @@ def test_starwars_surveymonkey_infers_ordered_grid_ranking_and_bases(data_dir, t
     assert (codes[fav == "Very favorably"] == 5).all()
     assert (codes[fav == "Very unfavorably"] == 1).all()
     assert codes[fav == "Unfamiliar (N/A)"].isna().all()
-    # Whoever answered most of the grid is kept: none of them is lost to the missing rule.
+    # Whoever answered most of the grid is kept: none of them is lost to the missing rule;
+    # those who saw no film were never shown it (routing, tests/test_routing.py).
     answered = survey.responses[grid].notna().mean(axis=1)
-    assert set(survey.exclusions["reason"]) <= {"too_many_missing"}
+    assert set(survey.exclusions["reason"]) <= {"too_many_missing", "not_shown"}
     assert (answered >= 0.5).sum() == survey.n_kept - (answered < 0.5).sum()
     assert len(result.personas) >= 2
 

@@ -16,6 +16,9 @@ def _report(result: Any, out_dir: Path) -> None:
         f"Imported {s.n_read:,} respondents: kept {s.n_kept:,}, excluded {s.n_excluded:,} "
         f"({', '.join(f'{r} {n}' for r, n in s.exclusions['reason'].value_counts().items())})"
     )
+    for field, value in result.content.summary[["field", "value"]].to_numpy():
+        if field == "Outside the segmentation base":  # routing, see research.ingest.routing
+            out.print(f"Outside the segmentation base: {value}", markup=False)
     out.print(
         f"Factors: {result.factors.loadings.shape[1]} ({', '.join(result.factors.labels.values())})"
     )

@@ -18,6 +18,7 @@ from .paradata import respondent_ids
 from .personal import find_personal_columns
 from .quality import QualityRules, evaluate_rules
 from .recode import recode_columns, reverse_key, to_number
+from .routing import export_not_shown, routing_of, shown_items
 from .survey import SurveyData
 from .weights import WeightSpec, rake, weight_report
 
@@ -139,7 +140,8 @@ def import_responses(
         decimal_comma=meta.delimiter == ";",
     )
     raw = recoded.codes
-    exclusions, excluded = evaluate_rules(raw, para, q, rules, ids)
+    marks = export_not_shown(data, mapping, meta.format)
+    exclusions, excluded = evaluate_rules(raw, para, q, rules, ids, not_shown=marks)
     keep = ~excluded
 
     index = pd.Index(ids.to_numpy()[keep], name="respondent_id")
@@ -166,6 +168,18 @@ def import_responses(
     problems.insert(0, "respondent_id", ids.to_numpy()[problems["row"].to_numpy(dtype=int)])
     problems = problems.drop(columns="row")
     para = para.set_index("respondent_id")
+    shown = _shown(raw, q, marks, keep, index)
+    if shown is not None and marks.shape[1]:
+        notes.append(
+            "the export marks questions not shown (blank) apart from seen but unanswered "
+            "(-99): blanks count as not asked, not as missing"
+        )
+    unshown = 0 if shown is None else int((~shown.to_numpy().any(axis=1)).sum())
+    if unshown:
+        notes.append(
+            f"{unshown} respondents kept were shown none of the rating items (routing); a study "
+            "lists them as not_shown, outside the segmentation base"
+        )
     if len(exclusions) + len(responses) != len(data):  # invariant, not user input
         raise AssertionError("import lost respondents")
     return SurveyData(
@@ -187,7 +201,18 @@ def import_responses(
         weight_report=wreport,
         personal=kept_personal,
         notes=tuple(notes),
+        shown=shown,
     )
+
+
+def _shown(raw, q, marks, keep, index) -> pd.DataFrame | None:
+    """Which rating items each kept respondent was shown; None when nothing is routed."""
+    scale = [i.id for i in q.scale_items() if i.id in raw]
+    screens = any(i.screen_out is not None for i in q.items)
+    if not (routing_of(q) or marks.shape[1] or screens) or not scale:
+        return None
+    shown = shown_items(raw, q, scale, not_shown=marks)
+    return shown.loc[keep].set_axis(index)
 
 
 def already_keyed(path: str | Path) -> set[str]:

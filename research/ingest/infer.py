@@ -442,9 +442,58 @@ def infer_from_export(
     if scales:
         q["scales"] = scales
     q["blocks"] = out_blocks
+    frame = pd.DataFrame(mapping, columns=MAPPING_COLUMNS).astype(object)
+    ctx.notes += _routing(q, data, meta, frame)
     if ctx.notes:
         q["_notes"] = list(dict.fromkeys(ctx.notes))
-    return q, pd.DataFrame(mapping, columns=MAPPING_COLUMNS).astype(object)
+    return q, frame
+
+
+def _routing(draft: dict, data: pd.DataFrame, meta: ExportMeta, mapping: pd.DataFrame) -> list:
+    """Screeners found in the answers, written into `draft` as ``show_if``; their notes."""
+    from .recode import recode_columns
+    from .screeners import add_inferred_routing
+
+    try:
+        q = Questionnaire.model_validate(draft)
+    except ValueError:
+        return []  # build_questionnaire reports the drafting problem itself
+    mapping = mapping.copy()  # option codes as the importer's mapping spells them (1, not 1.0)
+    mapping["option"] = pd.Series(
+        [int(o) if isinstance(o, float) and o.is_integer() else o for o in mapping["option"]],
+        index=mapping.index,
+        dtype=object,
+    )
+    recoded = recode_columns(
+        data,
+        mapping,
+        q,
+        value_labels=meta.value_labels,
+        separator=meta.separator,
+        platform=meta.format,
+        lenient=True,
+        decimal_comma=meta.delimiter == ";",
+    )
+    where = {c: k for k, c in enumerate(data.columns)}
+    position: dict[str, int] = {}
+    for col, item in zip(mapping["column"], mapping["item"], strict=True):
+        if isinstance(item, str) and col in where:
+            position[item] = min(position.get(item, where[col]), where[col])
+    # "Earlier" must hold in the export and in the drafted questionnaire's order (grids and
+    # statement blocks are drafted after the main block): show_if looks back only.
+    order = {it.id: k for k, it in enumerate(q.items)}
+    position = {i: (p, order[i]) for i, p in position.items() if i in order}
+    notes = add_inferred_routing(draft, recoded.codes, q, position)
+    if notes:
+        try:
+            build_questionnaire(draft)
+        except QuestionnaireError as exc:  # never let an inferred route break the draft
+            for block in draft["blocks"]:
+                block.pop("show_if", None)
+                for x in block["items"]:
+                    x.pop("show_if", None)
+            return [f"routing found in the answers but not written ({exc})"]
+    return notes
 
 
 _WHO = ("demographic", "geographic", "firmographic")

@@ -10,6 +10,7 @@ Codes are the question's recode values where it sets them, else the choice ids.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..errors import InputFileError
@@ -225,105 +226,25 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
             )
         return blocks[-1]["items"]
 
+    asked: dict[str, dict] = {}  # question id -> its single/multi item, for display logic
     for title, qid in order:
-        p = questions[qid]
-        qtype, sel = p.get("QuestionType"), p.get("Selector")
-        tag = str(p.get("DataExportTag") or qid)
-        qtext = _clean(p.get("QuestionText")) or tag
-        if qtype == "MC" and (sel in _SINGLE or sel in _MULTI):
-            opts = _options(p)
-            if not opts:
-                notes.append(f"{qid} ({tag}): no choices")
-                continue
-            item = {
-                "id": _unique(tag, taken),
-                "type": "multi" if sel in _MULTI else "single",
-                "text": qtext,
-                "choices": [{"code": c, "label": lab} for _, c, lab, _ in opts],
-            }
-            if sel not in _MULTI:
-                keep = [c for c in item["choices"] if not is_missing_label(c["label"])]
-                if keep and len(keep) < len(item["choices"]):
-                    item["missing"] = [c["label"] for c in item["choices"] if c not in keep]
-                    item["missing"] += [c["code"] for c in item["choices"] if c not in keep]
-                    item["choices"] = keep
-            block(title).append(item)
-            for cid, _, lab, entry_ in opts:
-                if entry_:
-                    block(title).append(
-                        {
-                            "id": _unique(f"{tag}_{cid}_TEXT", taken),
-                            "type": "text",
-                            "text": f"{qtext} - {lab}",
-                        }
-                    )
-        elif qtype == "Matrix" and p.get("Selector") in ("Likert", "Bipolar", "TE", "Profile"):
-            answers = _options(p, "Answers")
-            statements = _options(p, recode=False)
-            if not answers or not statements:
-                notes.append(f"{qid} ({tag}): matrix without statements or scale points")
-                continue
-            multi = p.get("SubSelector") == "MultipleAnswer"
-            points, missing, reverse = _scale_points(p, qid, tag, notes)
-            everything = [{"code": c, "label": lab} for _, c, lab, _ in answers]
-            tags = _as_dict(p.get("ChoiceDataExportTags"))
-            items = block(qtext, own=True)
-            sid = None
-            if not multi and len(points) >= 2:
-                sid = _unique(f"{tag}_scale", set(scales))
-                scales[sid] = {"labels": points}
-                if missing:
-                    scales[sid]["missing"] = [lab for _, lab in missing] + [c for c, _ in missing]
-            for cid, _, lab, _ in statements:
-                name = str(tags.get(cid) or f"{tag}_{cid}")
-                item = {"id": _unique(name, taken, prefix=tag), "text": lab or f"{qtext} {cid}"}
-                if multi or sid is None:
-                    # A one-column matrix ("tick the statements that apply") or several ticks
-                    # per row: choice items over its answer columns.
-                    item.update(type="multi" if multi else "single", choices=everything)
-                else:
-                    item.update(type="likert", scale=sid)
-                    if reverse:
-                        item["reverse"] = True
-                items.append(item)
-        elif qtype == "TE":
-            if sel == "FORM":
-                for cid, _, lab, _ in _options(p):
-                    block(title).append(
-                        {
-                            "id": _unique(f"{tag}_{cid}", taken),
-                            "type": "text",
-                            "text": f"{qtext} - {lab}",
-                        }
-                    )
-            else:
-                block(title).append({"id": _unique(tag, taken), "type": "text", "text": qtext})
-        elif qtype in ("Slider", "CS"):
-            conf = p.get("Configuration") or {}
-            for cid, _, lab, _ in _options(p, recode=False):
-                item = {
-                    "id": _unique(f"{tag}_{cid}", taken),
-                    "type": "numeric",
-                    "text": f"{qtext} - {lab}",
-                }
-                if qtype == "Slider" and "CSSliderMin" in conf and "CSSliderMax" in conf:
-                    item.update(min=float(conf["CSSliderMin"]), max=float(conf["CSSliderMax"]))
-                block(title).append(item)
-        elif qtype == "RO":
-            opts = _options(p)
-            items = block(title)
-            for cid, _code, lab, _ in opts:
-                iid = _unique(f"{tag}_{cid}", taken)
-                text = f"{qtext} - {lab}"
-                items.append(
-                    {"id": iid, "type": "numeric", "text": text, "min": 1, "max": len(opts)}
-                )
-        elif qtype == "SBS":
-            _side_by_side(p, tag, qtext, block, scales, taken, notes)
-        elif qtype in ("DB", "Timing", "Meta", "Captcha"):
-            continue
-        else:
-            notes.append(f"{qid} ({tag}): question type {qtype}/{sel} not drafted")
+        before = {id(x) for b in blocks for x in b["items"]}
+        _draft_question(questions[qid], qid, title, block, scales, taken, notes, asked)
+        made = [x for b in blocks for x in b["items"] if id(x) not in before]
+        cond = _display_logic(questions[qid], qid, asked, notes) if made else None
+        for item in made:
+            if cond is not None:
+                item["show_if"] = dict(cond)
+        if questions[qid].get("SkipLogic"):
+            notes.append(
+                f"{qid} ({questions[qid].get('DataExportTag') or qid}): skip logic not carried "
+                "over; questions it skips count as missing: add show_if to them by hand"
+            )
+    if any(_branches(e.get("Payload")) for e in elements if e.get("Element") == "FL"):
+        notes.append(
+            "the survey flow has branches, not carried over: blocks they skip count as missing; "
+            "add show_if to those blocks by hand"
+        )
     blocks = [{k: v for k, v in b.items() if k != "_grid"} for b in blocks if b["items"]]
     from .infer import _add_bases
 
@@ -337,3 +258,179 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         "blocks": blocks,
     }
     return q, notes
+
+
+_CHOICE = re.compile(r"^q://(QID\d+)/SelectableChoice/(\w+)$")
+
+
+def _branches(flow: object) -> bool:
+    """Whether a survey flow (nested dicts and lists) holds a Branch element."""
+    if isinstance(flow, dict):
+        return flow.get("Type") == "Branch" or any(_branches(v) for v in flow.values())
+    if isinstance(flow, list):
+        return any(_branches(v) for v in flow)
+    return False
+
+
+def _display_logic(p: dict, qid: str, asked: dict[str, dict], notes: list) -> dict | None:
+    """A question's DisplayLogic as a ``show_if``, when it is simple enough to translate.
+
+    Translated: one or more "<choice> Is Selected" on the same earlier multiple-choice question
+    joined by Or (``any_of``), or one "Is Not Selected" on a single-choice question (the other
+    choices). Anything else (choice "Is Displayed", matrix answers, And, embedded data) is
+    named in a note: respondents it hid would count as missing.
+    """
+    logic = p.get("DisplayLogic")
+    if not isinstance(logic, dict):
+        return None
+    tag = str(p.get("DataExportTag") or qid)
+    sets = [v for k, v in logic.items() if str(k).isdigit() and isinstance(v, dict)]
+    exprs = [v for k, v in sets[0].items() if str(k).isdigit()] if len(sets) == 1 else []
+    words = "; ".join(
+        _clean(e.get("Description"))
+        for s in sets
+        for k, e in s.items()
+        if str(k).isdigit() and isinstance(e, dict)
+    )
+    cond = _translate(exprs, asked)
+    if cond is None:
+        notes.append(
+            f"{qid} ({tag}): display logic not carried over ({words or 'not readable'}); "
+            "respondents it hid count as missing: add a show_if by hand"
+        )
+    return cond
+
+
+def _translate(exprs: list, asked: dict[str, dict]) -> dict | None:
+    if not exprs or not all(isinstance(e, dict) for e in exprs):
+        return None
+    ops = {e.get("Operator") for e in exprs}
+    hits = [_CHOICE.match(str(e.get("LeftOperand") or e.get("ChoiceLocator") or "")) for e in exprs]
+    if len(ops) != 1 or not all(hits) or any(e.get("LogicType") != "Question" for e in exprs):
+        return None
+    controllers = {m.group(1) for m in hits}
+    if len(controllers) != 1 or next(iter(controllers)) not in asked:
+        return None  # several questions, or one not asked before this one
+    if any(str(e.get("Conjuction", "Or")) != "Or" for e in exprs[1:]):  # Qualtrics' spelling
+        return None
+    item = asked[next(iter(controllers))]
+    labels = item["labels"]  # conditions name labels: readable, and codes may be recoded
+    chosen = [labels.get(m.group(2)) for m in hits]
+    if any(c is None for c in chosen):
+        return None  # a choice that is not an answer option (e.g. a "missing" one)
+    op = ops.pop()
+    if op == "NotSelected" and item["type"] == "single" and len(chosen) == 1:
+        chosen = [c for c in labels.values() if c not in chosen]
+    elif op != "Selected":
+        return None
+    if not chosen:
+        return None
+    return {
+        "item": item["id"],
+        **({"equals": chosen[0]} if len(chosen) == 1 else {"any_of": chosen}),
+    }
+
+
+def _draft_question(p, qid, title, block, scales, taken, notes, asked) -> None:
+    """Append the items of one question to its block (see :func:`qsf_questionnaire`)."""
+    qtype, sel = p.get("QuestionType"), p.get("Selector")
+    tag = str(p.get("DataExportTag") or qid)
+    qtext = _clean(p.get("QuestionText")) or tag
+    if qtype == "MC" and (sel in _SINGLE or sel in _MULTI):
+        opts = _options(p)
+        if not opts:
+            notes.append(f"{qid} ({tag}): no choices")
+            return
+        item = {
+            "id": _unique(tag, taken),
+            "type": "multi" if sel in _MULTI else "single",
+            "text": qtext,
+            "choices": [{"code": c, "label": lab} for _, c, lab, _ in opts],
+        }
+        if sel not in _MULTI:
+            keep = [c for c in item["choices"] if not is_missing_label(c["label"])]
+            if keep and len(keep) < len(item["choices"]):
+                item["missing"] = [c["label"] for c in item["choices"] if c not in keep]
+                item["missing"] += [c["code"] for c in item["choices"] if c not in keep]
+                item["choices"] = keep
+        block(title).append(item)
+        kept = {c["code"] for c in item["choices"]}
+        asked[qid] = {
+            "id": item["id"],
+            "type": item["type"],
+            "labels": {str(cid): lab for cid, code, lab, _ in opts if code in kept},
+        }
+        for cid, _, lab, entry_ in opts:
+            if entry_:
+                block(title).append(
+                    {
+                        "id": _unique(f"{tag}_{cid}_TEXT", taken),
+                        "type": "text",
+                        "text": f"{qtext} - {lab}",
+                    }
+                )
+    elif qtype == "Matrix" and p.get("Selector") in ("Likert", "Bipolar", "TE", "Profile"):
+        answers = _options(p, "Answers")
+        statements = _options(p, recode=False)
+        if not answers or not statements:
+            notes.append(f"{qid} ({tag}): matrix without statements or scale points")
+            return
+        multi = p.get("SubSelector") == "MultipleAnswer"
+        points, missing, reverse = _scale_points(p, qid, tag, notes)
+        everything = [{"code": c, "label": lab} for _, c, lab, _ in answers]
+        tags = _as_dict(p.get("ChoiceDataExportTags"))
+        items = block(qtext, own=True)
+        sid = None
+        if not multi and len(points) >= 2:
+            sid = _unique(f"{tag}_scale", set(scales))
+            scales[sid] = {"labels": points}
+            if missing:
+                scales[sid]["missing"] = [lab for _, lab in missing] + [c for c, _ in missing]
+        for cid, _, lab, _ in statements:
+            name = str(tags.get(cid) or f"{tag}_{cid}")
+            item = {"id": _unique(name, taken, prefix=tag), "text": lab or f"{qtext} {cid}"}
+            if multi or sid is None:
+                # A one-column matrix ("tick the statements that apply") or several ticks
+                # per row: choice items over its answer columns.
+                item.update(type="multi" if multi else "single", choices=everything)
+            else:
+                item.update(type="likert", scale=sid)
+                if reverse:
+                    item["reverse"] = True
+            items.append(item)
+    elif qtype == "TE":
+        if sel == "FORM":
+            for cid, _, lab, _ in _options(p):
+                block(title).append(
+                    {
+                        "id": _unique(f"{tag}_{cid}", taken),
+                        "type": "text",
+                        "text": f"{qtext} - {lab}",
+                    }
+                )
+        else:
+            block(title).append({"id": _unique(tag, taken), "type": "text", "text": qtext})
+    elif qtype in ("Slider", "CS"):
+        conf = p.get("Configuration") or {}
+        for cid, _, lab, _ in _options(p, recode=False):
+            item = {
+                "id": _unique(f"{tag}_{cid}", taken),
+                "type": "numeric",
+                "text": f"{qtext} - {lab}",
+            }
+            if qtype == "Slider" and "CSSliderMin" in conf and "CSSliderMax" in conf:
+                item.update(min=float(conf["CSSliderMin"]), max=float(conf["CSSliderMax"]))
+            block(title).append(item)
+    elif qtype == "RO":
+        opts = _options(p)
+        items = block(title)
+        for cid, _code, lab, _ in opts:
+            iid = _unique(f"{tag}_{cid}", taken)
+            text = f"{qtext} - {lab}"
+            items.append({"id": iid, "type": "numeric", "text": text, "min": 1, "max": len(opts)})
+    elif qtype == "SBS":
+        _side_by_side(p, tag, qtext, block, scales, taken, notes)
+    elif qtype in ("DB", "Timing", "Meta", "Captcha"):
+        return
+    else:
+        notes.append(f"{qid} ({tag}): question type {qtype}/{sel} not drafted")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import StudyConfigError, suggest
 from ..questionnaire import Questionnaire
+from .routing import shown_items
 
 __all__ = ["QualityRules", "RULE_ORDER", "evaluate_rules", "flag_respondents", "longstring"]
 
@@ -162,11 +163,16 @@ def evaluate_rules(
     q: Questionnaire,
     rules: QualityRules,
     respondent_ids: pd.Series,
+    *,
+    not_shown: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Apply the rules; exclusions (one row per excluded row) and the excluded-row mask.
 
     `raw_codes` are answer codes before reverse-keying (straight-lining is judged on what was
-    ticked), in row order like `paradata` and `respondent_ids`.
+    ticked), in row order like `paradata` and `respondent_ids`. Missing answers count only
+    among the items each respondent was shown (``show_if`` and the export's `not_shown`
+    markers, see :func:`research.ingest.routing.shown_items`): a respondent routed past the
+    whole battery is not ``too_many_missing``.
     """
     n = len(raw_codes)
     ids = respondent_ids.astype(str).to_numpy()
@@ -213,9 +219,19 @@ def evaluate_rules(
 
     scale_ids = [i.id for i in q.scale_items() if i.id in raw_codes]
     if scale_ids:
-        share = np.isnan(raw_codes[scale_ids].to_numpy(dtype=float)).mean(axis=1)
+        shown = shown_items(raw_codes, q, scale_ids, not_shown=not_shown).to_numpy()
+        missing = np.isnan(raw_codes[scale_ids].to_numpy(dtype=float)) & shown
+        n_shown = shown.sum(axis=1)
+        share = np.divide(
+            missing.sum(axis=1), n_shown, out=np.zeros(n, dtype=float), where=n_shown > 0
+        )
         masks["too_many_missing"] = share > rules.max_missing_share
-        detail["too_many_missing"] = lambda p: f"{share[p]:.0%} of attitude and needs items missing"
+        routed = bool((n_shown < len(scale_ids)).any())
+        detail["too_many_missing"] = lambda p: (
+            f"{share[p]:.0%} of the {n_shown[p]} attitude and needs items shown missing"
+            if routed
+            else f"{share[p]:.0%} of attitude and needs items missing"
+        )
         if rules.longstring_max is not None:
             run = longstring(raw_codes[scale_ids]).to_numpy()
             masks["longstring"] = run > rules.longstring_max
@@ -272,6 +288,8 @@ def flag_respondents(
     q: Questionnaire,
     rules: QualityRules,
     respondent_ids: pd.Series,
+    *,
+    not_shown: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Apply the rules; return ``respondent_id, reason, detail`` for each excluded respondent."""
-    return evaluate_rules(raw_codes, paradata, q, rules, respondent_ids)[0]
+    return evaluate_rules(raw_codes, paradata, q, rules, respondent_ids, not_shown=not_shown)[0]

@@ -62,6 +62,9 @@ class SurveyData:
         The personal columns of kept respondents, only when the import was asked to keep them.
     notes : tuple of str
         What the reader repaired or noticed, and drafting notes.
+    shown : pd.DataFrame or None
+        Bool per kept respondent and rating item: whether routing (``show_if``, the export's
+        "not shown" markers) showed it; None when no item is routed (everyone saw everything).
     """
 
     responses: pd.DataFrame
@@ -82,6 +85,7 @@ class SurveyData:
     weight_report: dict | None = None
     personal: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    shown: pd.DataFrame | None = None
 
     @property
     def n_kept(self) -> int:
