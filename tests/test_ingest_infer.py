@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research.errors import QuestionnaireError, RecodeError, StudyConfigError
+from research.errors import InputFileError, QuestionnaireError, RecodeError, StudyConfigError
 from research.ingest import (
     QualityRules,
     detect_format,
@@ -406,3 +406,40 @@ def test_personality_battery_with_zero_for_no_answer_and_coded_demographics(tmp_
     for col in ("race", "engnat", "gender", "hand"):
         assert q.item(col).type == "single" and q.item(col).basis == "demographic", col
     assert q.item("country").basis == "geographic" and q.item("age").type == "numeric"
+
+
+def test_odd_qsf_shapes_infer_or_fail_in_one_line(tmp_path):
+    # Hand-edited and older definitions: stray non-dict elements, a block member without a
+    # question id, a slider whose limits are not numbers. Well-formed parts still infer.
+    import json
+
+    from research.ingest.qsf import qsf_questionnaire
+
+    qsf = {
+        "SurveyEntry": "not a dict",
+        "SurveyElements": [
+            "stray",
+            {"Element": "BL", "Payload": [{"Type": "Default", "Description": "B",
+             "BlockElements": [{"Type": "Question", "QuestionID": "QID1"}, {"Type": "Question"},
+                               "x", {"Type": "Question", "QuestionID": "QID2"}]}]},
+            {"Element": "SQ", "PrimaryAttribute": "QID1", "Payload": {
+                "QuestionID": "QID1", "QuestionType": "Slider", "Selector": "HSLIDER",
+                "DataExportTag": "Q1", "QuestionText": "How likely?",
+                "Choices": {"1": {"Display": "Me"}}, "ChoiceOrder": ["1"],
+                "Configuration": {"CSSliderMin": "low", "CSSliderMax": 10}}},
+            {"Element": "SQ", "Payload": {
+                "QuestionID": "QID2", "QuestionType": "MC", "Selector": "SAVR",
+                "DataExportTag": "Q2", "QuestionText": "Pick",
+                "Choices": {"1": {"Display": "Yes"}, "2": {"Display": "No"}},
+                "ChoiceOrder": ["1", "2"]}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "odd.qsf"
+    path.write_text(json.dumps(qsf))
+    spec, _ = qsf_questionnaire(path)
+    items = {i["id"]: i for b in spec["blocks"] for i in b["items"]}
+    assert items["Q1_1"]["type"] == "numeric" and "min" not in items["Q1_1"]
+    assert [c["label"] for c in items["Q2"]["choices"]] == ["Yes", "No"]
+    path.write_text(json.dumps({"SurveyElements": {"not": "a list"}}))
+    with pytest.raises(InputFileError, match="not a Qualtrics survey definition"):
+        qsf_questionnaire(path)

@@ -68,6 +68,14 @@ def _options(p: dict, key: str = "Choices", order_key: str = "ChoiceOrder", reco
     return out
 
 
+def _float(value: object) -> float | None:
+    try:
+        f = float(str(value))
+    except ValueError:
+        return None
+    return f if f == f and abs(f) != float("inf") else None
+
+
 def _order(value: object) -> list:
     if isinstance(value, dict):
         return list(value.values())
@@ -186,15 +194,23 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         qsf = json.loads(text)
         elements = qsf["SurveyElements"]
         entry = qsf.get("SurveyEntry", {})
-    except (ValueError, KeyError, TypeError):
+        if not isinstance(elements, list):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise InputFileError(
             "is not a Qualtrics survey definition (.qsf JSON with SurveyElements)", path=path
         ) from None
-    questions = {
-        e["Payload"]["QuestionID"]: e["Payload"]
-        for e in elements
-        if e.get("Element") == "SQ" and isinstance(e.get("Payload"), dict)
-    }
+    entry = entry if isinstance(entry, dict) else {}
+    # Older and hand-edited definitions hold odd shapes: keep what is well formed.
+    elements = [e for e in elements if isinstance(e, dict)]
+    questions = {}
+    for e in elements:
+        payload = e.get("Payload")
+        if e.get("Element") != "SQ" or not isinstance(payload, dict):
+            continue
+        qid = payload.get("QuestionID") or e.get("PrimaryAttribute")
+        if isinstance(qid, str) and qid:
+            questions[qid] = {**payload, "QuestionID": qid}
     order: list[tuple[str, str]] = []  # (block title, question id)
     trash: set[str] = set()  # deleted questions: never fielded, never in an export
     for e in elements:
@@ -204,7 +220,10 @@ def qsf_questionnaire(path: str | Path) -> tuple[dict, list[str]]:
         for block in payload.values() if isinstance(payload, dict) else payload:
             if not isinstance(block, dict):
                 continue
-            for el in block.get("BlockElements") or []:
+            members = block.get("BlockElements")
+            for el in members if isinstance(members, list) else []:
+                if not isinstance(el, dict) or not isinstance(el.get("QuestionID"), str):
+                    continue
                 if el.get("Type") == "Question" and el.get("QuestionID") in questions:
                     if block.get("Type") == "Trash":
                         trash.add(el["QuestionID"])
@@ -411,15 +430,16 @@ def _draft_question(p, qid, title, block, scales, taken, notes, asked) -> None:
         else:
             block(title).append({"id": _unique(tag, taken), "type": "text", "text": qtext})
     elif qtype in ("Slider", "CS"):
-        conf = p.get("Configuration") or {}
+        conf = _as_dict(p.get("Configuration"))
+        lo, hi = _float(conf.get("CSSliderMin")), _float(conf.get("CSSliderMax"))
         for cid, _, lab, _ in _options(p, recode=False):
             item = {
                 "id": _unique(f"{tag}_{cid}", taken),
                 "type": "numeric",
                 "text": f"{qtext} - {lab}",
             }
-            if qtype == "Slider" and "CSSliderMin" in conf and "CSSliderMax" in conf:
-                item.update(min=float(conf["CSSliderMin"]), max=float(conf["CSSliderMax"]))
+            if qtype == "Slider" and lo is not None and hi is not None and lo <= hi:
+                item.update(min=lo, max=hi)
             block(title).append(item)
     elif qtype == "RO":
         opts = _options(p)
