@@ -116,7 +116,10 @@ def test_tables_order_and_prediction(values):
     assert list(starts.columns) == [
         "start", "screen_log_likelihood", "refined_log_likelihood", "chosen"
     ]  # fmt: skip
-    assert starts["refined_log_likelihood"].notna().sum() == 4  # the 4 best screened refined
+    assert starts["refined_log_likelihood"].notna().all()  # by default every start is refined
+    few = LatentClassModel(3, n_refine=4, random_state=0).fit(values).starts_
+    assert few["refined_log_likelihood"].notna().sum() == 4  # the 4 best screened refined
+    assert few["screen_log_likelihood"].notna().all()
     assert starts["chosen"].sum() == 1
     # The chosen start's refined fit (float32, loose tolerance) is finished in float64.
     chosen = starts.loc[starts["chosen"], "refined_log_likelihood"].iloc[0]
@@ -214,7 +217,7 @@ def test_large_data_path_screens_on_a_sample_and_finishes_on_all():
     # More distinct patterns than screen_sample: screening and refinement use a sample, the
     # finalists are finished on everyone (in mixed precision above 20,000 patterns).
     sim = simulate_segments(25000, n_items=15, n_classes=3, random_state=6)
-    model = LatentClassModel(3, screen_sample=2000, random_state=0).fit(sim.data)
+    model = LatentClassModel(3, screen_sample=2000, n_refine=4, random_state=0).fit(sim.data)
     assert model.converged_
     assert model.starts_["refined_log_likelihood"].notna().sum() == 4
     full = LatentClassModel(3, screen_sample=10**6, random_state=0).fit(sim.data)

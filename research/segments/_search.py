@@ -2,8 +2,8 @@
 
 1. **Screen**: every random start runs side by side for ``screen_iter`` plain EM steps (float32),
    on a random sample of ``screen_sample`` answer patterns when there are more.
-2. **Refine**: the ``n_refine`` best run to a loose tolerance on the same data (float32), none
-   dropped on the way.
+2. **Refine**: the ``n_refine`` best (default: every start, as StepMix and poLCA run every
+   start) run to a loose tolerance on the same data (float32), none dropped on the way.
 3. **Finish**: on all the data, the best two run to ``tol``: in mixed precision (float32 steps
    judged in float64) for large designs, float64 otherwise.
 
@@ -100,11 +100,12 @@ def search(
     screen_ll = np.full(n_init, np.nan)
     used = np.zeros(n_init, dtype=int)
     keep = np.arange(n_init)
-    if n_init > st.n_refine and st.screen_iter > 0:
+    n_refine = n_init if st.n_refine is None else st.n_refine
+    if n_init > n_refine and st.screen_iter > 0:
         screened = run(theta, sample, st.screen_iter, precision="single", plain=True)
         screen_ll = screened.ll / sample.total_weight
         used = screened.n_iter
-        keep = np.argsort(-screened.ll, kind="stable")[: st.n_refine]
+        keep = np.argsort(-screened.ll, kind="stable")[:n_refine]
         theta = screened.theta[keep]
     used = used[keep]
     refined = run(
