@@ -122,6 +122,7 @@ def build_report_content(
     variance: pd.DataFrame | None = None,
     correction: str = "bh",
     alpha: float = 0.05,
+    warnings: tuple[str, ...] | list[str] = (),
 ) -> ReportContent:
     """Collect the tables for the writers; nothing here rounds or formats.
 
@@ -139,6 +140,8 @@ def build_report_content(
         ``FactorSolution.reliability`` and ``.variance``, for the factor solution summary.
     correction, alpha
         How ``profiles`` was tested (for the note shown to readers).
+    warnings : sequence of str
+        Sentences for the top of the executive summary (see ``ReportContent.warnings``).
     """
     q = survey.questionnaire
     weights = survey_weights(survey)
@@ -204,6 +207,7 @@ def build_report_content(
         respondents=_respondents(personas, assignments, posteriors, weights),
         typing_tool=typing_tool,
         factor_summary=_factor_summary(loadings, factor_labels, reliability, variance),
+        warnings=tuple(dict.fromkeys(str(w) for w in warnings)),
         **_typing_text(survey, typing_tool),
     )
 
@@ -248,6 +252,8 @@ def assemble_report(
     variance: pd.DataFrame | None = None,
     correction: str = "bh",
     alpha: float = 0.05,
+    warnings: tuple[str, ...] | list[str] = (),
+    headline: str | None = None,
 ) -> ReportContent:
     """Profiles, significance tests, personas and report content in one call.
 
@@ -293,4 +299,13 @@ def assemble_report(
         variance=variance,
         correction=correction,
         alpha=alpha,
+        warnings=[*warnings, *_naming_note(personas, names)],
     )
+
+
+def _naming_note(personas: list, names: Mapping[int, str] | None) -> list[str]:
+    """Generated names are a draft: say so once, unless the study file named every segment."""
+    named = {int(k) for k in (names or {})}
+    if personas and all(int(p.segment) in named for p in personas):
+        return []
+    return ["Persona names are generated from the segment profiles; review them before sharing."]

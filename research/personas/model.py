@@ -174,6 +174,10 @@ class ReportContent:
         Wording of the typing tool's questions (id to text), for its sheet.
     answer_labels : dict
         Answer hint of each typing-tool question ("1 = Strongly disagree … 5 = ...").
+    warnings : tuple of str
+        What a reader must know before trusting the segments (indicators dropped, K at the
+        edge of the range, a degenerate fit, failed checks, generated names); shown first on
+        the executive summary of the workbook and the PDF.
     """
 
     title: str
@@ -198,3 +202,4 @@ class ReportContent:
     factor_summary: pd.DataFrame | None = None
     question_text: dict[str, str] = field(default_factory=dict)
     answer_labels: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
