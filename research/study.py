@@ -265,7 +265,8 @@ def run_study(
         scores=fo.scores,
         constructs=q.construct_of(),
         construct_labels=q.construct_labels(),
-        wording={i.id: i.text for i in q.items},
+        # Reverse-keyed items were reversed on import: their wording names the other pole.
+        wording={i.id: i.text for i in q.items if not i.reverse},
         labels=fo.labels,
         random_state=seed,
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..ingest import SurveyData
 from .model import NEEDS_COLUMNS, Persona
-from .naming import describe_segment, factor_constructs, name_segments
+from .naming import describe_segment, factor_constructs, factor_orientation, name_segments
 from .profiles import display_codes, factor_means, segment_profiles, short_label, survey_weights
 from .scorecard import SCORECARD_COLUMNS, normalise_scorecard
 
@@ -199,6 +199,8 @@ def build_personas(
         q,
         names,
         needs=_needs_by_construct(survey, profiles),
+        labels=factor_labels,
+        orientation=factor_orientation(loadings),
     )
     segments = sorted(int(s) for s in seg.dropna().unique())
     counts = seg.value_counts()
