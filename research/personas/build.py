@@ -154,6 +154,7 @@ def build_personas(
     profiles: pd.DataFrame | None = None,
     weights: pd.Series | None = None,
     scorecard: pd.DataFrame | None = None,
+    headline: str | None = None,
 ) -> list[Persona]:
     """One :class:`Persona` per segment.
 
@@ -182,6 +183,8 @@ def build_personas(
         Sampling weights; default the survey's ``weights`` when it has them.
     scorecard : pd.DataFrame, optional
         The seven-part scorecard in any shape :func:`normalise_scorecard` reads.
+    headline : str, optional
+        The numeric question shown in each persona's header (``Persona.headline``).
     """
     q = survey.questionnaire
     if weights is None:
@@ -234,6 +237,7 @@ def build_personas(
                 sentiment=sentiment,
                 interviews=interviews,
                 scorecard=mine,
+                headline=headline if headline in set(metrics["variable"]) else None,
             )
         )
     return personas

@@ -207,7 +207,7 @@ def build_report_content(
         respondents=_respondents(personas, assignments, posteriors, weights),
         typing_tool=typing_tool,
         factor_summary=_factor_summary(loadings, factor_labels, reliability, variance),
-        warnings=tuple(dict.fromkeys(str(w) for w in warnings)),
+        warnings=list(dict.fromkeys(str(w) for w in warnings)),
         **_typing_text(survey, typing_tool),
     )
 
@@ -260,7 +260,9 @@ def assemble_report(
     The one function a pipeline needs between the analysis stages and the writers: it tests
     the profile table once (``correction``, ``alpha``), builds the personas from it and
     collects everything into a :class:`ReportContent` (``content.personas`` are the personas).
-    Weights are taken from ``survey.weights`` when the survey has them.
+    Weights are taken from ``survey.weights`` when the survey has them. ``headline`` is the
+    numeric question each persona's header shows (default: none, the size only); ``warnings``
+    go to the top of the executive summary.
     """
     weights = survey_weights(survey)
     profiles = segment_profiles(
@@ -278,6 +280,7 @@ def assemble_report(
         profiles=profiles,
         weights=weights,
         scorecard=scorecard,
+        headline=headline,
     )
     return build_report_content(
         title=title,
