@@ -310,7 +310,8 @@ def run_study(
         warnings=tuple(notes),
     )
     segments = analysis.solution
-    basis = basis[[c for c in basis.columns if str(c) in analysis.basis_columns]]
+    if len(analysis.basis_columns) < basis.shape[1]:  # the screen dropped columns
+        basis = basis[[c for c in basis.columns if str(c) in analysis.basis_columns]]
 
     coded = quotes = None
     if study.interviews is not None:

@@ -92,7 +92,7 @@ def wording_label(loadings: pd.Series, wording: Mapping[str, str], *, top: int =
 
 
 def _id_label(loadings: pd.Series) -> str:
-    """"Items N1, N2, N3": what a factor is made of when the questionnaire has no wording."""
+    """ "Items N1, N2, N3": what a factor is made of when the questionnaire has no wording."""
     strongest = loadings.abs().sort_values(ascending=False)
     ids = [str(i) for i in strongest.index[:3]]
     more = len(strongest) - len(ids)

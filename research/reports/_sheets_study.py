@@ -105,7 +105,7 @@ _WARNING_FONT = Font(name=FONT, color="9C2A00")
 
 
 def _warnings_block(ws: Worksheet, row: int, content: ReportContent, width: float) -> int:
-    """"Read this first": the run's warnings, one per row; returns the next free row."""
+    """ "Read this first": the run's warnings, one per row; returns the next free row."""
     warnings = list(getattr(content, "warnings", ()) or ())
     if not warnings:
         return row
