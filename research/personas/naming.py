@@ -25,8 +25,9 @@ def factor_constructs(loadings: pd.DataFrame, q: Questionnaire) -> dict[str, str
     return out
 
 
-#: Oriented z-score from which a segment is "high" on a dimension and may be named for it.
-HIGH = 0.3
+#: Oriented z-score from which a segment is "high" on a dimension and may be named for it
+#: (the same threshold as the one-line description, so name and description agree).
+HIGH = 0.4
 #: Suffix the study gives a factor that no item loads on primarily (not a nameable dimension).
 HOLLOW = "(no primary item)"
 
@@ -135,6 +136,8 @@ def name_segments(
             low = [d for d in reversed(dims) if d[2] <= -HIGH]
             if lead is None:
                 candidates += [f"{phrase}, not {_short(d[1])}" for d in low[:1]]
+            # Still taken: how strongly it leans tells two such segments apart.
+            candidates.append(f"{candidates[0]} ({high[0][2]:+.1f} SD)")
         elif need_order:
             c = need_order[0]
             candidates.append(f"{c.adjective or c.label} Mainstream")
@@ -157,8 +160,15 @@ def name_segments(
 
 
 def _short(phrase: str) -> str:
-    """A construct label or item phrase inside a name: lower-case unless an acronym."""
-    return phrase if phrase[:2].isupper() else phrase[:1].lower() + phrase[1:]
+    """A construct label or item phrase inside a name: lower-case unless a proper name.
+
+    Only a phrase whose other words are all lower-case is lowered ("Get angry easily"), so
+    "Luke Skywalker", "Yoda" and acronyms keep their capitals.
+    """
+    words = phrase.split()
+    if len(words) < 2 or phrase[:2].isupper() or any(w[:1].isupper() for w in words[1:]):
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
 
 
 def _join(words: list[str]) -> str:
@@ -182,13 +192,13 @@ def describe_segment(attitudes: pd.Series, demographics: pd.DataFrame) -> str:
             label, z = label[5:], -z
         oriented[label] = float(z)
     ordered = pd.Series(oriented, dtype=float).sort_values(ascending=False)
-    high = [str(f) for f, z in ordered.items() if z >= 0.4][:2]
-    low = [str(f) for f, z in ordered[::-1].items() if z <= -0.4][:1]
+    high = [str(f) for f, z in ordered.items() if z >= HIGH][:2]
+    low = [str(f) for f, z in ordered[::-1].items() if z <= -HIGH][:2]
     parts = []
     if high:
         parts.append("High on " + _join(high))  # labels as written: acronyms stay intact
     if low:
-        parts.append(("low on " if parts else "Low on ") + low[0])
+        parts.append(("low on " if parts else "Low on ") + _join(low))
     text = "; ".join(parts) if parts else "Close to the average on every dimension"
     if demographics is not None and len(demographics):
         over = demographics[(demographics["share"] >= 0.3) & (demographics["index"] >= 130)]

@@ -8,7 +8,7 @@ the left (attitudes, top needs, who they are, how to reach them) and a text colu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from research.personas.model import Persona, ReportContent
 from research.reports import _common as c
@@ -114,15 +114,7 @@ def _scorecard_strip(page: Page, persona: Persona, y: float) -> bool:
     return True
 
 
-def _headline_lines(persona: Persona) -> list[str]:
-    """The study's declared value/behaviour measure, never an arbitrary numeric item."""
-    frame = persona.metrics
-    if not persona.headline or frame is None or frame.empty:
-        return []
-    mine = frame[frame["variable"] == persona.headline]
-    if mine.empty:
-        return []
-    return c.metric_lines(replace(persona, metrics=mine))
+_headline_lines = c.headline_lines
 
 
 def _panels(persona: Persona) -> list[str]:
