@@ -162,3 +162,22 @@ def test_pages_lay_out_only_panels_with_data(demo_run):
 
     page = persona_page(demo_run.content, bare, limit=2.0)
     assert len(page.fig.axes) == 1
+
+
+def test_without_wording_names_cite_the_items(thrift_q):
+    labels = {"F1": "Items A2, A3, A1 (+2)", "F2": "Items C2, C4, C3 (+2)", "F3": "Items O3, O1"}
+    att = _attitudes(
+        {
+            1: {"F1": 0.8, "F2": 0.0, "F3": 0.0},
+            2: {"F1": 0.7, "F2": 0.6, "F3": 0.0},
+            3: {"F1": 0.0, "F2": 0.0, "F3": -0.9},
+            4: {"F1": 0.1, "F2": 0.0, "F3": 0.1},
+        }
+    )
+    names = name_segments(att, {}, thrift_q, labels=labels)
+    assert names == {
+        1: "High A2/A3/A1",
+        2: "High A2/A3/A1, C2/C4/C3",
+        3: "Low on O3/O1",
+        4: "Middle Ground",
+    }

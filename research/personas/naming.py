@@ -28,6 +28,8 @@ def factor_constructs(loadings: pd.DataFrame, q: Questionnaire) -> dict[str, str
 #: Oriented z-score from which a segment is "high" on a dimension and may be named for it
 #: (the same threshold as the one-line description, so name and description agree).
 HIGH = 0.4
+#: Marks a phrase made of item ids (no wording): named "High N1/N2/N3".
+IDS = "\x00"
 #: Suffix the study gives a factor that no item loads on primarily (not a nameable dimension).
 HOLLOW = "(no primary item)"
 
@@ -65,6 +67,10 @@ def _dimensions(
         construct = by_id.get(factor_construct.get(factor) or "")
         if construct is not None:
             dims.append((construct, construct.label, float(z) * sign))
+        elif label.startswith("Items "):
+            # No wording, only ids ("Items N1, N2, N3 (+2)"): the ids are the phrase.
+            ids = label[6:].split(" (+")[0].replace(", ", "/")
+            dims.append((None, f"{IDS}{ids}", float(z)))
         elif label and not label.startswith("Factor "):
             # A wording label "Low: X" already names the negative pole: flip back to X.
             if label.startswith("Low: "):
@@ -131,6 +137,8 @@ def name_segments(
                 ]
                 candidates += [f"{c.adjective} {noun}" for c, _, _ in high[1:] if c and c.adjective]
             else:
+                if phrase.startswith(IDS):
+                    phrase = "High " + phrase
                 candidates.append(phrase)
                 candidates += [f"{phrase}, {_short(p2)}" for _, p2, _ in high[1:]]
             low = [d for d in reversed(dims) if d[2] <= -HIGH]
@@ -148,6 +156,7 @@ def name_segments(
         if not high and not low:
             candidates.append("Middle Ground")
         candidates.append(f"Segment {seg}")
+        candidates = [c.replace(IDS, "") for c in candidates]
         name = next((c for c in candidates if c not in used), None)
         if name is None:
             base, n = candidates[0], 2
