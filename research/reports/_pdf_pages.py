@@ -104,7 +104,7 @@ def _best(frame, column: str = "index"):
 
 
 def _warnings_box(page: Page, content: ReportContent, y: float) -> float:
-    """The run's warnings above the segments (at most five lines); returns where rows start."""
+    """The run's warnings above the segments (at most six lines); returns where rows start."""
     warnings = list(getattr(content, "warnings", ()) or ())
     if not warnings:
         return y
@@ -112,8 +112,8 @@ def _warnings_box(page: Page, content: ReportContent, y: float) -> float:
     lines: list[str] = []
     for w in warnings:
         lines += wrap(f"\u26a0 {w}", width, 8.5, max_lines=2)
-    shown = lines[:5]
-    if len(lines) > 5:
+    shown = lines[:6]
+    if len(lines) > 6:
         shown[-1] = "\u2026 more in the workbook, sheet Summary (Read this first)"
     height = len(shown) * lh(8.5) + 0.16
     page.rect(MARGIN, y, PAGE_W - 2 * MARGIN, height, "#FCEFE6")

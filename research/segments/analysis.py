@@ -67,7 +67,7 @@ class SegmentAnalysis:
         return table.rename_axis("respondent_id")
 
     def summary(self) -> dict[str, object]:
-        """K, log-likelihood, BIC and segment shares of the chosen model (JSON-ready)."""
+        """K, log-likelihood, BIC, segment shares and warnings of the chosen model (JSON-ready)."""
         model = self.solution.model
         row = self.solution.fit_table.loc[self.solution.fit_table["chosen"]].iloc[0]
         shares = [float(x) for x in np.asarray(model.shares_, dtype=float)]
@@ -84,6 +84,7 @@ class SegmentAnalysis:
             "shares": shares,
             "reason": self.solution.reason,
             "n_respondents": int(len(self.solution.assignments)),
+            "warnings": list(self.warnings),
         }
 
 
