@@ -143,3 +143,19 @@ def test_factor_with_no_primary_item_is_found():
         index=["a", "b", "c"],
     )
     assert empty_factors(loadings) == ["F2"]
+
+
+def test_continuous_scores_are_not_near_unique():
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame(rng.normal(size=(200, 2)), columns=["F1", "F2"])
+    assert screen_indicators(scores) == (["F1", "F2"], [])
+
+
+def test_name_words_not_substrings():
+    rng = np.random.default_rng(0)
+    data = _two_classes()
+    data["spend"] = rng.normal(300, 80, len(data)).round(2)  # "spend" holds "end": not a time
+    data["StartDate"] = rng.integers(0, 10_000, len(data))
+    kept, warnings = screen_indicators(data)
+    assert "spend" in kept and "StartDate" not in kept
+    assert "duration or time" in warnings[0]

@@ -16,16 +16,23 @@ import pandas as pd
 
 from ..errors import DataError
 
-__all__ = ["screen_indicators", "model_warnings", "ID_NAME", "TIME_NAME", "TOTAL_NAME"]
+__all__ = ["screen_indicators", "model_warnings", "ID_WORDS", "TIME_WORDS", "TOTAL_WORDS"]
 
-#: Column names that say "identifier", "time" or "total" (whole words or name parts).
-ID_NAME = re.compile(
-    r"(^|[_\W])(id|uuid|guid|respondent|response_?id|record|case|serial)($|[_\W\d])", re.I
+#: Name words that say "identifier", "time" or "total" (whole words of a column name, split at
+#: punctuation, digits and camelCase: "ResponseId", "duration_s", "StartDate", "Q5_total").
+ID_WORDS = frozenset("id ids uuid guid respondent responseid record case serial".split())
+TIME_WORDS = frozenset(
+    "duration seconds secs sec minutes mins timestamp time date start end submitted recorded "
+    "started ended".split()
 )
-TIME_NAME = re.compile(
-    r"duration|seconds|secs|minutes|timestamp|time|date|start|end|submitted|recorded", re.I
-)
-TOTAL_NAME = re.compile(r"(^|[_\W])(total|sum|score|count)($|[_\W\d])", re.I)
+TOTAL_WORDS = frozenset("total sum score count".split())
+
+
+def _words(name: str) -> set[str]:
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
+    return {w.lower() for w in re.split(r"[^A-Za-z]+", spaced) if w}
+
+
 #: Most distinct answers a rating/choice indicator plausibly has; more is "near-unique".
 MAX_CATEGORIES = 30
 #: Share of answers in the most common category above which a column is near-constant.
@@ -49,21 +56,26 @@ def _reason(name: str, col: pd.Series, others: pd.DataFrame, *, continuous: bool
         return f"is near-constant ({top:.0%} give the same answer)"
     num = _numeric(values)
     distinct = values.nunique()
+    # Fractional numbers are scores or measurements (factor scores, a profile basis): many
+    # distinct values are expected there; ids and codes are whole numbers or text.
+    continuous = continuous or bool(num.notna().all() and (num % 1 != 0).any())
     if num.notna().all() and n >= 10:
         steps = np.diff(num.to_numpy())
-        if distinct == n and (np.all(steps > 0) or np.all(steps < 0)):
+        whole = not continuous
+        if whole and distinct == n and (np.all(steps > 0) or np.all(steps < 0)):
             return "is a monotone sequence (an id or a row number)"
         if num.abs().max() > 1e8:
             return "holds timestamps (values above 10^8)"
-    if ID_NAME.search(name) and distinct >= 0.9 * n:
+    words = _words(name)
+    if words & ID_WORDS and distinct >= 0.9 * n:
         return "is named and behaves like an id"
-    if TIME_NAME.search(name) and distinct > MAX_CATEGORIES:
+    if words & TIME_WORDS and distinct > MAX_CATEGORIES:
         return "is a duration or time"
     if not continuous and distinct > MAX_CATEGORIES:
         return f"is near-unique ({distinct} distinct values in {n} answers)"
-    if continuous and distinct >= 0.99 * n and ID_NAME.search(name):
+    if continuous and distinct >= 0.99 * n and words & ID_WORDS:
         return "is near-unique"
-    total = _total_of(num, others, named=bool(TOTAL_NAME.search(name)))
+    total = _total_of(num, others, named=bool(words & TOTAL_WORDS))
     if total:
         return f"is the total of {total}"
     return None
