@@ -181,3 +181,8 @@ def test_without_wording_names_cite_the_items(thrift_q):
         3: "Low on O3/O1",
         4: "Middle Ground",
     }
+
+
+def test_demo_still_recovers_its_planted_segments(demo_run):
+    assert demo_run.recovery >= 0.8
+    assert not any("was not used to segment" in w for w in demo_run.content.warnings)
