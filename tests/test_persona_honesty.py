@@ -47,8 +47,10 @@ def test_bfi_factor_labels_are_item_wording_not_factor_numbers(bfi6, dictionary)
     assert "Get angry easily" in labels.values()
 
 
-def test_labels_without_wording_name_the_items_not_a_number(bfi6):
-    labels = factor_labels(bfi6.loadings_, wording={i: i for i in ITEMS})
+@pytest.mark.parametrize("case", [str, str.lower])
+def test_labels_without_wording_name_the_items_not_a_number(bfi6, case):
+    # An inferred questionnaire's text is the column name: "N1" (or "caresg") is not wording.
+    labels = factor_labels(bfi6.loadings_, wording={i: case(i) for i in ITEMS})
     neuro = [v for v in labels.values() if "N1" in v or "N2" in v]
     assert neuro and neuro[0].startswith("Items ")
 

@@ -77,7 +77,12 @@ def wording_label(loadings: pd.Series, wording: Mapping[str, str], *, top: int =
     (N1). A whole phrase keeps its meaning where a pair of content words does not ("Difficult /
     approach"). Study files can override labels.
     """
-    usable = {i: _phrase(wording[i]) for i in loadings.index if i in wording}
+    # Wording that only repeats the item's id ("CARESG", as inferred from a bare CSV) is none.
+    usable = {
+        i: _phrase(wording[i])
+        for i in loadings.index
+        if i in wording and str(wording[i]).strip().lower() != str(i).lower()
+    }
     usable = {i: t for i, t in usable.items() if t}
     known = loadings[[i for i in loadings.index if i in usable]]
     if known.empty:
