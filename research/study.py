@@ -23,6 +23,7 @@ from ._yaml import parse_yaml, read_yaml, validate_yaml
 from .clock import created_timestamp
 from .errors import InputFileError, StudyConfigError, suggest
 from .factors import FactorSolution, fit_factors
+from .factors.flags import empty_factors
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
 from .ingest.routing import route_out
 from .model_file import write_run_model
@@ -97,6 +98,12 @@ class SegmentOptions(_Section):
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
+class PersonaOptions(_Section):
+    #: The value or behaviour measure shown in each persona's header (a numeric question's id,
+    #: e.g. annual spend); without it the header shows the segment's size only.
+    headline: str | None = None
+
+
 class ReportOptions(_Section):
     correction: Literal["bh", "holm", "none"] = "bh"
     alpha: float = Field(0.05, gt=0, lt=1)
@@ -123,6 +130,7 @@ class Study(_Section):
     quality: dict[str, float | int | bool | None] = Field(default_factory=dict)
     factors: FactorOptions = Field(default_factory=FactorOptions)
     segments: SegmentOptions = Field(default_factory=SegmentOptions)
+    personas: PersonaOptions = Field(default_factory=PersonaOptions)
     report: ReportOptions = Field(default_factory=ReportOptions)
     privacy: PrivacyOptions = Field(default_factory=PrivacyOptions)
     truth: str | None = None
@@ -264,11 +272,20 @@ def run_study(
         scores=fo.scores,
         constructs=q.construct_of(),
         construct_labels=q.construct_labels(),
-        wording={i.id: i.text for i in q.items},
+        # Reverse-keyed items were reversed on import: their wording names the other pole.
+        wording={i.id: i.text for i in q.items if not i.reverse},
         labels=fo.labels,
         random_state=seed,
     )
     labels = factors.labels
+    hollow = empty_factors(factors.loadings)
+    # Flagged, not dropped: the run's model file scores new data on every factor.
+    labels = {f: f"{v} (no primary item)" if f in hollow else v for f, v in labels.items()}
+    notes = [
+        f"Factor {f} has no item loading on it primarily (|loading| >= 0.30): it is noise "
+        "more than an attitude; it is not used to name personas and should not be interpreted."
+        for f in hollow
+    ]
 
     progress("choosing segments")
     so = study.segments
@@ -277,6 +294,7 @@ def run_study(
         so = so.model_copy(update={"kind": "lca" if on_items else "gmm"})
         study = study.model_copy(update={"segments": so})
     basis_name, basis = _basis(study, survey, factors)
+    on_scores = basis_name == "factor scores"
     analysis = analyse_segments(
         basis,
         kind=so.kind,
@@ -296,8 +314,12 @@ def run_study(
         thresholds=so.thresholds or None,
         random_state=seed,
         progress=progress_bars,
+        screen="none" if on_scores else "items",
+        warnings=tuple(notes),
     )
     segments = analysis.solution
+    if len(analysis.basis_columns) < basis.shape[1]:  # the screen dropped columns
+        basis = basis[[c for c in basis.columns if str(c) in analysis.basis_columns]]
 
     coded = quotes = None
     if study.interviews is not None:
@@ -345,6 +367,8 @@ def run_study(
         variance=factors.variance,
         correction=study.report.correction,
         alpha=study.report.alpha,
+        warnings=analysis.warnings,
+        headline=_headline(study, survey),
     )
     personas = content.personas
 
@@ -482,6 +506,24 @@ def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[s
                 f"segments.items: {i!r} is not a rating item of the questionnaire{hint}"
             )
     return f"{len(items)} rating items", survey.responses[items]
+
+
+def _headline(study: Study, survey: SurveyData) -> str | None:
+    """The persona header's measure: a numeric question the study file declares, or None."""
+    item = study.personas.headline
+    if item is None:
+        return None
+    ids = [i.id for i in survey.questionnaire.items]
+    if item not in ids or item not in survey.responses:
+        raise StudyConfigError(
+            f"personas.headline: {item!r} is not a question of the export{suggest(item, ids)}"
+        )
+    if pd.to_numeric(survey.responses[item], errors="coerce").notna().sum() == 0:
+        raise StudyConfigError(
+            f"personas.headline: {item!r} holds no numbers; name a value or behaviour measure "
+            "(spend, frequency)"
+        )
+    return item
 
 
 def _as_answered(survey: SurveyData) -> pd.DataFrame:

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["CROSS_LOADING_MIN", "FLAG_COLUMNS", "WEAK_LOADING", "item_flags"]
+__all__ = [
+    "CROSS_LOADING_MIN",
+    "FLAG_COLUMNS",
+    "WEAK_LOADING",
+    "empty_factors",
+    "item_flags",
+]
 
 #: An item whose largest absolute loading is below this is weak.
 WEAK_LOADING = 0.4
@@ -128,3 +134,15 @@ def item_flags(
         row["flag"] = "; ".join(reasons)
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(list(loadings.index), name="item"))[list(FLAG_COLUMNS)]
+
+
+def empty_factors(loadings: pd.DataFrame, *, salient: float = CROSS_LOADING_MIN) -> list[str]:
+    """Factors no item loads on primarily with at least `salient` (absolute loading).
+
+    Such a factor has no item to interpret it by: its scores are mostly noise and rotation
+    residue, so it should not define segments or be named (default threshold 0.3).
+    """
+    abs_load = loadings.abs()
+    primary = abs_load.idxmax(axis=1)
+    owned = {f for f in loadings.columns if (abs_load.loc[primary == f, f] >= salient).any()}
+    return [str(f) for f in loadings.columns if f not in owned]

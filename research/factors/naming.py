@@ -34,32 +34,57 @@ def _content_words(text: str) -> list[str]:
     return [w for w in words if len(w) > 2 and w not in _STOPWORDS]
 
 
+#: Longest label, in characters; longer wording is cut at a word boundary.
+MAX_LABEL = 40
+
+
+def _phrase(text: str) -> str | None:
+    """An item's wording as a label: no closing stop, no leading "I", at most MAX_LABEL chars."""
+    text = " ".join(str(text).split()).strip().rstrip(".?!:;")
+    text = re.sub(r"^(I|I'm|I am)\s+", "", text)
+    if not _content_words(text):
+        return None  # an id or a code ("A1"), not wording
+    if len(text) > MAX_LABEL:
+        cut = text[: MAX_LABEL - 1].rsplit(" ", 1)[0]
+        text = cut.rstrip(",;:- ") + "\u2026"
+    return text[:1].upper() + text[1:]
+
+
 def wording_label(loadings: pd.Series, wording: Mapping[str, str], *, top: int = 3) -> str | None:
-    """A short label for one factor from the wording of its strongest items.
+    """A short label for one factor from the wording of its strongest item.
 
     Parameters
     ----------
     loadings : pandas.Series
         The factor's loadings, indexed by item.
     wording : mapping
-        Item id -> question text.
+        Item id -> question text. Leave out reverse-keyed items whose answers were reversed:
+        their wording states the opposite pole, so it would flip the label's meaning.
     top : int
-        How many of the strongest items to read.
+        How many of the strongest items are considered.
 
     Returns
     -------
     str or None
-        One or two content words, e.g. ``"Angry / irritated"``; words shared by several top
-        items rank first, then by loading. Items loading negatively describe the opposite pole,
-        so when the strongest items are negative the label starts with ``"Low: "``. None when
-        no top item has usable wording.
+        The wording of the strongest item on the factor's dominant pole, e.g. ``"Get angry
+        easily"``. Items loading negatively describe the opposite pole, so when the strongest
+        items are negative the label starts with ``"Low: "``. None when no item has usable
+        wording (wording that is only an id such as ``"A1"``).
 
     Notes
     -----
-    A heuristic, not a statistic: on bfi the neuroticism factor becomes "Angry / irritated"
-    (items N1 "Get angry easily", N2 "Get irritated easily"). Study files can override labels.
+    A heuristic, not a statistic: on bfi the neuroticism factor becomes "Get angry easily"
+    (N1). A whole phrase keeps its meaning where a pair of content words does not ("Difficult /
+    approach"). Study files can override labels.
     """
-    known = loadings[[i for i in loadings.index if i in wording]]
+    # Wording that only repeats the item's id ("CARESG", as inferred from a bare CSV) is none.
+    usable = {
+        i: _phrase(wording[i])
+        for i in loadings.index
+        if i in wording and str(wording[i]).strip().lower() != str(i).lower()
+    }
+    usable = {i: t for i, t in usable.items() if t}
+    known = loadings[[i for i in loadings.index if i in usable]]
     if known.empty:
         return None
     positive = known[known > 0].sort_values(ascending=False)
@@ -68,17 +93,15 @@ def wording_label(loadings: pd.Series, wording: Mapping[str, str], *, top: int =
     if chosen.empty or (known.abs().max() > 1.5 * chosen.iloc[0]):
         chosen = (-known[known < 0]).sort_values(ascending=False).head(top)
         prefix = "Low: "
-    score: dict[str, float] = {}
-    order: dict[str, int] = {}
-    for item, weight in chosen.items():
-        for word in dict.fromkeys(_content_words(wording[item])):
-            score[word] = score.get(word, 0.0) + float(weight)
-            order.setdefault(word, len(order))
-    if not score:
-        return None
-    best = sorted(score, key=lambda w: (-score[w], order[w]))[:2]
-    label = " / ".join(best)
-    return prefix + label[:1].upper() + label[1:]
+    return prefix + usable[chosen.index[0]]
+
+
+def _id_label(loadings: pd.Series) -> str:
+    """ "Items N1, N2, N3": what a factor is made of when the questionnaire has no wording."""
+    strongest = loadings.abs().sort_values(ascending=False)
+    ids = [str(i) for i in strongest.index[:3]]
+    more = len(strongest) - len(ids)
+    return "Items " + ", ".join(ids) + (f" (+{more})" if more > 0 else "")
 
 
 def factor_labels(
@@ -110,8 +133,9 @@ def factor_labels(
         Factor -> label. With ``constructs``, a factor is labelled with the construct having
         the largest sum of absolute loadings on it among the items whose primary (largest
         absolute) loading is on that factor; the second and later factors given the same label
-        get " (2)", " (3)", ... A factor without such items falls back to its items' wording,
-        then to "Factor k".
+        get " (2)", " (3)", ... A factor without such items falls back to its strongest item's
+        wording (:func:`wording_label`), then, when the wording is only ids, to the ids of its
+        strongest items ("Items N1, N2, N3"), then to "Factor k".
 
     Notes
     -----
@@ -148,7 +172,19 @@ def factor_labels(
             label = wording_label(own if not own.empty else loadings[factor], wording)
             if label:
                 labels[factor] = label
+            elif not own.empty:
+                labels[factor] = _id_label(own)
+    _dedupe(labels, named)
     for factor, label in (overrides or {}).items():
         if factor in labels and str(label).strip():
             labels[factor] = str(label)
     return labels
+
+
+def _dedupe(labels: dict[str, str], fixed: set[str]) -> None:
+    """Number repeated wording labels " (2)", " (3)"... in factor order."""
+    seen: dict[str, int] = {}
+    for factor, label in labels.items():
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1 and factor not in fixed:
+            labels[factor] = f"{label} ({seen[label]})"

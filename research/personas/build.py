@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..ingest import SurveyData
 from .model import NEEDS_COLUMNS, Persona
-from .naming import describe_segment, factor_constructs, name_segments
+from .naming import describe_segment, factor_constructs, factor_orientation, name_segments
 from .profiles import display_codes, factor_means, segment_profiles, short_label, survey_weights
 from .scorecard import SCORECARD_COLUMNS, normalise_scorecard
 
@@ -154,6 +154,7 @@ def build_personas(
     profiles: pd.DataFrame | None = None,
     weights: pd.Series | None = None,
     scorecard: pd.DataFrame | None = None,
+    headline: str | None = None,
 ) -> list[Persona]:
     """One :class:`Persona` per segment.
 
@@ -182,6 +183,8 @@ def build_personas(
         Sampling weights; default the survey's ``weights`` when it has them.
     scorecard : pd.DataFrame, optional
         The seven-part scorecard in any shape :func:`normalise_scorecard` reads.
+    headline : str, optional
+        The numeric question shown in each persona's header (``Persona.headline``).
     """
     q = survey.questionnaire
     if weights is None:
@@ -199,6 +202,8 @@ def build_personas(
         q,
         names,
         needs=_needs_by_construct(survey, profiles),
+        labels=factor_labels,
+        orientation=factor_orientation(loadings),
     )
     segments = sorted(int(s) for s in seg.dropna().unique())
     counts = seg.value_counts()
@@ -232,6 +237,7 @@ def build_personas(
                 sentiment=sentiment,
                 interviews=interviews,
                 scorecard=mine,
+                headline=headline if headline in set(metrics["variable"]) else None,
             )
         )
     return personas

@@ -122,6 +122,7 @@ def build_report_content(
     variance: pd.DataFrame | None = None,
     correction: str = "bh",
     alpha: float = 0.05,
+    warnings: tuple[str, ...] | list[str] = (),
 ) -> ReportContent:
     """Collect the tables for the writers; nothing here rounds or formats.
 
@@ -139,6 +140,8 @@ def build_report_content(
         ``FactorSolution.reliability`` and ``.variance``, for the factor solution summary.
     correction, alpha
         How ``profiles`` was tested (for the note shown to readers).
+    warnings : sequence of str
+        Sentences for the top of the executive summary (see ``ReportContent.warnings``).
     """
     q = survey.questionnaire
     weights = survey_weights(survey)
@@ -204,6 +207,7 @@ def build_report_content(
         respondents=_respondents(personas, assignments, posteriors, weights),
         typing_tool=typing_tool,
         factor_summary=_factor_summary(loadings, factor_labels, reliability, variance),
+        warnings=list(dict.fromkeys(str(w) for w in warnings)),
         **_typing_text(survey, typing_tool),
     )
 
@@ -248,13 +252,17 @@ def assemble_report(
     variance: pd.DataFrame | None = None,
     correction: str = "bh",
     alpha: float = 0.05,
+    warnings: tuple[str, ...] | list[str] = (),
+    headline: str | None = None,
 ) -> ReportContent:
     """Profiles, significance tests, personas and report content in one call.
 
     The one function a pipeline needs between the analysis stages and the writers: it tests
     the profile table once (``correction``, ``alpha``), builds the personas from it and
     collects everything into a :class:`ReportContent` (``content.personas`` are the personas).
-    Weights are taken from ``survey.weights`` when the survey has them.
+    Weights are taken from ``survey.weights`` when the survey has them. ``headline`` is the
+    numeric question each persona's header shows (default: none, the size only); ``warnings``
+    go to the top of the executive summary.
     """
     weights = survey_weights(survey)
     profiles = segment_profiles(
@@ -272,6 +280,7 @@ def assemble_report(
         profiles=profiles,
         weights=weights,
         scorecard=scorecard,
+        headline=headline,
     )
     return build_report_content(
         title=title,
@@ -293,4 +302,13 @@ def assemble_report(
         variance=variance,
         correction=correction,
         alpha=alpha,
+        warnings=[*warnings, *_naming_note(personas, names)],
     )
+
+
+def _naming_note(personas: list, names: Mapping[int, str] | None) -> list[str]:
+    """Generated names are a draft: say so once, unless the study file named every segment."""
+    named = {int(k) for k in (names or {})}
+    if personas and all(int(p.segment) in named for p in personas):
+        return []
+    return ["Persona names are generated from the segment profiles; review them before sharing."]

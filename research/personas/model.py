@@ -90,6 +90,10 @@ class Persona:
     scorecard : pd.DataFrame
         Columns ``criterion, verdict, status, detail`` (``status`` is ``pass``, ``caution``,
         ``fail`` or ``info``): the seven-part test for this segment, when scored.
+    headline : str or None
+        The value or behaviour measure (a numeric question id, a row of ``metrics``) the study
+        declares for the persona header (study file ``personas: {headline: ...}``); None: the
+        header shows the segment's size only.
     """
 
     segment: int
@@ -109,6 +113,7 @@ class Persona:
     sentiment: float | None = None
     interviews: int = 0
     scorecard: pd.DataFrame = _empty("criterion", "verdict", "status", "detail")
+    headline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,10 @@ class ReportContent:
         Wording of the typing tool's questions (id to text), for its sheet.
     answer_labels : dict
         Answer hint of each typing-tool question ("1 = Strongly disagree … 5 = ...").
+    warnings : list of str
+        What a reader must know before trusting the segments (indicators dropped, K at the
+        edge of the range, a degenerate fit, failed checks, generated names); shown first on
+        the executive summary of the workbook and the PDF.
     """
 
     title: str
@@ -198,3 +207,4 @@ class ReportContent:
     factor_summary: pd.DataFrame | None = None
     question_text: dict[str, str] = field(default_factory=dict)
     answer_labels: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

@@ -6,6 +6,7 @@ reader sees is rounded here, so the workbook, the PDF and the slides say the sam
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -300,6 +301,18 @@ def metric_lines(persona: Persona) -> list[str]:
             f"(index {fmt_number(r.index, 0)})"
         )
     return out
+
+
+def headline_lines(persona: Persona) -> list[str]:
+    """The persona header's figure: the measure the study declares (``Persona.headline``).
+
+    Never an arbitrary numeric item: without a declared headline there is none.
+    """
+    frame = persona.metrics
+    if not getattr(persona, "headline", None) or frame is None or frame.empty:
+        return []
+    mine = frame[frame["variable"] == persona.headline]
+    return metric_lines(dataclasses.replace(persona, metrics=mine)) if len(mine) else []
 
 
 _CURRENCY = {"GBP": "\u00a3", "USD": "$", "EUR": "\u20ac", "JPY": "\u00a5"}

@@ -103,6 +103,24 @@ def _best(frame, column: str = "index"):
     return frame.iloc[0]
 
 
+def _warnings_box(page: Page, content: ReportContent, y: float) -> float:
+    """The run's warnings above the segments (at most six lines); returns where rows start."""
+    warnings = list(getattr(content, "warnings", ()) or ())
+    if not warnings:
+        return y
+    width = PAGE_W - 2 * MARGIN - 0.3
+    lines: list[str] = []
+    for w in warnings:
+        lines += wrap(f"\u26a0 {w}", width, 8.5, max_lines=2)
+    shown = lines[:6]
+    if len(lines) > 6:
+        shown[-1] = "\u2026 more in the workbook, sheet Summary (Read this first)"
+    height = len(shown) * lh(8.5) + 0.16
+    page.rect(MARGIN, y, PAGE_W - 2 * MARGIN, height, "#FCEFE6")
+    page.lines(MARGIN + 0.15, y + 0.08, shown, 8.5, color="#9C2A00")
+    return y + height + 0.1
+
+
 def summary_page(content: ReportContent) -> Page:
     """Segments at a glance: colour, name, share, one line, top need and where to reach them."""
     page = Page.new()
@@ -112,7 +130,7 @@ def summary_page(content: ReportContent) -> Page:
     )
     colors = c.segment_colors(content)
     n = max(len(content.personas), 1)
-    y = CONTENT_TOP
+    y = _warnings_box(page, content, CONTENT_TOP)
     row_h = min(1.05, (CONTENT_BOTTOM - y) / n)
     desc_lines = 2 if row_h >= 0.86 else 1
     name_size = 13 if row_h >= 0.7 else 11.5

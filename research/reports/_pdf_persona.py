@@ -1,9 +1,9 @@
 """One PDF page per persona: who they are at a glance, in numbers and in their own words.
 
 Layout (A4 landscape): a header with the name in the persona colour, size and share, the
-one-line description and any value metric; a strip of scorecard verdicts when scored; then a
-2 x 2 grid of charts on the left (attitudes, top needs, who they are, how to reach them) and a
-text column on the right (interview themes with sentiment, quotes), filled with as much as fits.
+one-line description and the value measure the study declares (``personas.headline``); a
+strip of scorecard verdicts when scored; then a grid of the charts the study has data for on
+the left (attitudes, top needs, who they are, how to reach them) and a text column on the right (interview themes with sentiment, quotes), filled with as much as fits.
 """
 
 from __future__ import annotations
@@ -114,6 +114,28 @@ def _scorecard_strip(page: Page, persona: Persona, y: float) -> bool:
     return True
 
 
+_headline_lines = c.headline_lines
+
+
+def _panels(persona: Persona) -> list[str]:
+    """The chart panels this persona has data for, in reading order."""
+    panels = []
+    if persona.attitudes is not None and persona.attitudes.notna().any():
+        panels.append("attitudes")
+    if persona.needs is not None and len(persona.needs):
+        panels.append("needs")
+    demo = persona.demographics
+    if demo is not None and len(demo) and "section" not in demo:
+        panels += ["who", "reach"]  # a table without sections: let the charts sort it out
+    else:
+        sections = set(demo["section"]) if demo is not None and len(demo) else set()
+        if "Demographics" in sections:
+            panels.append("who")
+        if sections & {"Channels", "Technology"}:
+            panels.append("reach")
+    return panels
+
+
 def _header(page: Page, content: ReportContent, persona: Persona, color: str) -> float:
     """Name, size, share, description and value metric; returns where the body starts."""
     title_color = c.readable_on_white(color)
@@ -125,7 +147,7 @@ def _header(page: Page, content: ReportContent, persona: Persona, color: str) ->
     name = wrap(label, name_w, size, weight="bold", max_lines=1)[0]
     page.text(MARGIN + 0.28, 0.48, name, size, weight="bold", color=title_color)
     line = c.size_line(persona, len(content.personas), share=False)
-    metrics = c.metric_lines(persona)
+    metrics = _headline_lines(persona)
     if metrics:
         line += f" {c.MID_DOT} " + metrics[0]
     line = wrap(line, name_w, 10.5, max_lines=1)[0]
@@ -158,42 +180,47 @@ def persona_page(content: ReportContent, persona: Persona, limit: float) -> Page
     page = Page.new(charts_rect=(MARGIN - 0.05, top, _LEFT_W, CONTENT_BOTTOM - top))
     _header(page, content, persona, color)
 
-    grid = page.fig.add_gridspec(2, 2, height_ratios=[1, 1])
-    attitude_profile_chart(
-        persona,
-        page.fig.add_subplot(grid[0, 0]),
-        limit=limit,
-        title="Attitudes vs all respondents",
-        xlabel="z-score (0 = all respondents)",
-        label_width=20,
-    )
-    needs_chart(
-        persona,
-        page.fig.add_subplot(grid[0, 1]),
-        max_rows=5,
-        label_width=22,
-        title_color=accent,
-    )
-    demographics_chart(
-        persona,
-        page.fig.add_subplot(grid[1, 0]),
-        max_rows=4,
-        title="Who they are",
-        sections=["Demographics"],
-        label_width=18,
-        title_color=accent,
-    )
-    demographics_chart(
-        persona,
-        page.fig.add_subplot(grid[1, 1]),
-        max_rows=4,
-        title="How to reach them",
-        sections=["Channels", "Technology"],
-        label_width=18,
-        legend=False,
-        over_first=True,
-        title_color=accent,
-    )
+    panels = _panels(persona)
+    # Only the panels the study has data for: no empty "Who they are" on an attitudes-only study.
+    rows = 1 if len(panels) <= 2 else 2
+    cols = 1 if len(panels) <= 1 else 2
+    grid = page.fig.add_gridspec(rows, cols)
+    cells = [grid[i // cols, i % cols] for i in range(len(panels))]
+    for panel, cell in zip(panels, cells, strict=True):
+        ax = page.fig.add_subplot(cell)
+        if panel == "attitudes":
+            attitude_profile_chart(
+                persona,
+                ax,
+                limit=limit,
+                title="Attitudes vs all respondents",
+                xlabel="z-score (0 = all respondents)",
+                label_width=20,
+            )
+        elif panel == "needs":
+            needs_chart(persona, ax, max_rows=5, label_width=22, title_color=accent)
+        elif panel == "who":
+            demographics_chart(
+                persona,
+                ax,
+                max_rows=4,
+                title="Who they are",
+                sections=["Demographics"],
+                label_width=18,
+                title_color=accent,
+            )
+        else:
+            demographics_chart(
+                persona,
+                ax,
+                max_rows=4,
+                title="How to reach them",
+                sections=["Channels", "Technology"],
+                label_width=18,
+                legend=False,
+                over_first=True,
+                title_color=accent,
+            )
 
     x = MARGIN + _LEFT_W + _GAP
     w = PAGE_W - MARGIN - x

@@ -83,6 +83,8 @@ def _header(ws: Worksheet, persona: Persona, content: ReportContent, color: str)
     size = c.size_line(persona, len(content.personas))
     if persona.weighted_size is not None:
         size += f" (weighted: {c.fmt_number(persona.weighted_size, 1)})"
+    for line in c.headline_lines(persona)[:1]:  # the study's declared value measure
+        size += f" {c.MID_DOT} {line}"
     put(ws, 3, 1, size, font=NOTE_FONT)
     if persona.interviews:
         talk = f"{persona.interviews} interview" + ("s" if persona.interviews != 1 else "")

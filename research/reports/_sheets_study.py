@@ -95,9 +95,25 @@ def summary_sheet(ws: Worksheet, content: ReportContent, created: datetime) -> N
             cell.number_format = FMT_DECIMAL
         cell.alignment = Alignment(vertical="top", wrap_text=True, horizontal="left")
     row = last + 2
-    put(ws, row, 1, "How to read this workbook", font=TITLE_FONT)
     width = (ws.column_dimensions["A"].width or 10) + (ws.column_dimensions["B"].width or 10)
+    row = _warnings_block(ws, row, content, width)
+    put(ws, row, 1, "How to read this workbook", font=TITLE_FONT)
     note_block(ws, row + 1, HOW_TO_READ, span=2, width=width)
+
+
+_WARNING_FONT = Font(name=FONT, color="9C2A00")
+
+
+def _warnings_block(ws: Worksheet, row: int, content: ReportContent, width: float) -> int:
+    """ "Read this first": the run's warnings, one per row; returns the next free row."""
+    warnings = list(getattr(content, "warnings", ()) or ())
+    if not warnings:
+        return row
+    put(ws, row, 1, "Read this first", font=TITLE_FONT)
+    end = note_block(ws, row + 1, [f"\u26a0 {w}" for w in warnings], span=2, width=width)
+    for r in range(row + 1, end):
+        ws.cell(row=r, column=1).font = _WARNING_FONT
+    return end + 1
 
 
 def _bar_colours(series, segments: list[int], colors: dict[int, str]) -> None:

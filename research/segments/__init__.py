@@ -12,6 +12,7 @@
 
 from .analysis import SegmentAnalysis, analyse_segments, segment_profiles_table
 from .blrt import bootstrap_lrt
+from .guards import model_warnings, screen_indicators
 from .lca import LatentClassModel
 from .profile import COVARIANCE_TYPES, KINDS, ProfileModel
 from .scorecard import (
@@ -50,10 +51,12 @@ __all__ = [
     "cramers_v_table",
     "make_model",
     "match_segments",
+    "model_warnings",
     "pairwise_cohen_d",
     "scorecard",
     "segment_scorecard",
     "SEGMENT_MEASURES",
+    "screen_indicators",
     "segment_jaccard",
     "segment_profiles_table",
     "segment_stability",

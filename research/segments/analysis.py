@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ._items import select_items
+from .guards import model_warnings, screen_indicators
 from .scorecard import scorecard
 from .segment_scorecard import segment_scorecard
 from .stability import StabilityResult, segment_stability
@@ -32,6 +33,11 @@ class SegmentAnalysis:
     segment_scorecard: pd.DataFrame | None = None
     #: Seconds each step took: ``fit`` (the K sweep), ``stability``, ``typing_tool``, ``scorecard``.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Sentences for the executive summary: indicators dropped, K at the edge of the range,
+    #: a degenerate fit, failed checks (:mod:`research.segments.guards`).
+    warnings: tuple[str, ...] = ()
+    #: The columns actually segmented on, after screening.
+    basis_columns: tuple[str, ...] = ()
 
     def verdicts(self) -> pd.DataFrame:
         """``segment, criterion, verdict, detail``: each segment's verdicts, then the whole
@@ -61,7 +67,7 @@ class SegmentAnalysis:
         return table.rename_axis("respondent_id")
 
     def summary(self) -> dict[str, object]:
-        """K, log-likelihood, BIC and segment shares of the chosen model (JSON-ready)."""
+        """K, log-likelihood, BIC, segment shares and warnings of the chosen model (JSON-ready)."""
         model = self.solution.model
         row = self.solution.fit_table.loc[self.solution.fit_table["chosen"]].iloc[0]
         shares = [float(x) for x in np.asarray(model.shares_, dtype=float)]
@@ -78,6 +84,7 @@ class SegmentAnalysis:
             "shares": shares,
             "reason": self.solution.reason,
             "n_respondents": int(len(self.solution.assignments)),
+            "warnings": list(self.warnings),
         }
 
 
@@ -122,6 +129,8 @@ def analyse_segments(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     random_state: int | None = 0,
     progress: bool = False,
+    screen: str = "items",
+    warnings: tuple[str, ...] = (),
 ) -> SegmentAnalysis:
     """Choose K, check stability, build the typing tool and score the segmentation.
 
@@ -151,6 +160,11 @@ def analyse_segments(
     random_state : int, optional
     progress : bool
         Progress bars on stderr.
+    screen : {"items", "scores", "none"}
+        Drop ids, totals, times, near-constant and (for "items") near-unique columns from the
+        basis before fitting, each with a warning (:func:`~research.segments.guards.screen_indicators`).
+    warnings : tuple of str
+        Earlier warnings to carry (e.g. factors dropped from the basis).
 
     Returns
     -------
@@ -159,6 +173,12 @@ def analyse_segments(
     basis = data if items is None else select_items(data, list(items))
     if basis.shape[1] == 0:
         raise DataError("no basis variables to segment on")
+    notes = list(warnings)
+    if screen != "none":
+        kept, dropped = screen_indicators(
+            basis, continuous=screen == "scores", named=items is not None
+        )
+        basis, notes = basis[kept], notes + dropped
     weights = None
     if sample_weight is not None:
         weights = (
@@ -237,6 +257,16 @@ def analyse_segments(
         **common,
     )
     profiles = segment_profiles_table(needs_data, solution.assignments)
+    notes += model_warnings(
+        solution.fit_table,
+        solution.k,
+        solution.posteriors,
+        card,
+        k_min=k_min,
+        k_max=k_max,
+        min_share=min_share,
+        item_probabilities=getattr(solution.model, "item_probabilities_", None),
+    )
     lap("scorecard")
     return SegmentAnalysis(
         timings=timings,
@@ -246,6 +276,8 @@ def analyse_segments(
         typing_tool=tool,
         scorecard=card,
         profiles=profiles,
+        warnings=tuple(notes),
+        basis_columns=tuple(map(str, basis.columns)),
     )
 
 

@@ -59,6 +59,11 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         default ``na.rm = TRUE`` does (they still get posteriors from their answers).
     acceleration : {"squarem", "none"}
         SQUAREM extrapolation (Varadhan and Roland 2008) or plain EM.
+    categories : dict of str to array-like, optional
+        The answers each item can take (default: those observed in the fit). Refits on a
+        resample pass the full model's categories, so an answer the resample lacks keeps a
+        (floored) probability instead of becoming unknown, and an item constant in the
+        resample is still fitted.
     n_threads : int, optional
         Threads sharing the E- and M-steps (default: every core available). Results do not
         depend on it beyond the last bits of floating-point sums.
@@ -126,6 +131,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         ordinal: bool = False,
         missing: str = "include",
         acceleration: str = "squarem",
+        categories: dict | None = None,
         n_threads: int | None = None,
         random_state: int | None = None,
     ) -> None:
@@ -139,6 +145,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         self.ordinal = ordinal
         self.missing = missing
         self.acceleration = acceleration
+        self.categories = categories
         self.n_threads = n_threads
         self.random_state = random_state
 
@@ -182,7 +189,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         self._validate()
         frame = _as_frame(X)
         weights = _check_weights(sample_weight, frame)
-        self.categories_ = learn_categories(frame)
+        self.categories_ = self._categories(frame)
         self.feature_names_in_ = np.array(list(self.categories_), dtype=object)
         codes = encode_items(frame, self.categories_)
         n_cat = np.array([len(c) for c in self.categories_.values()])
@@ -225,6 +232,25 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _categories(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Observed categories, or the declared ones joined with any extra the data hold."""
+        if self.categories is None:
+            return learn_categories(frame)
+        out = {}
+        for col in frame.columns:
+            declared = self.categories.get(col)
+            observed = frame[col].dropna().unique()
+            if declared is None:
+                out[col] = learn_categories(frame[[col]])[col]
+                continue
+            try:
+                out[col] = np.unique(np.concatenate([np.asarray(declared), observed]))
+            except TypeError:
+                raise DataError(
+                    "answers mix numbers and text; recode the item first", column=str(col)
+                ) from None
+        return out
 
     def _split_start(self, other: LatentClassModel | None, design) -> np.ndarray | None:
         if other is None:

@@ -132,6 +132,10 @@ def segment_stability(
     reference = model.predict(data).to_numpy()
     rng = np.random.default_rng(random_state)
     params = {"n_init": n_init} if n_init is not None else {}
+    if "categories" in model.get_params():
+        # A resample can lack an answer (or leave an item constant): refits keep the full
+        # model's categories so that they can classify everyone.
+        params["categories"] = dict(model.categories_)
     reps, jac = [], []
 
     def refit(rows: np.ndarray) -> np.ndarray:
