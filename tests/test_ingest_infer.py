@@ -181,6 +181,22 @@ def test_starwars_surveymonkey_infers_ordered_grid_ranking_and_bases(data_dir, t
     assert len(result.personas) >= 2
 
 
+def test_import_without_questionnaire_names_option_columns_by_integer_code(data_dir):
+    # The drafted mapping holds option codes beside blanks: a float column would name the
+    # ranking's columns q4_1.0 ... q4_6.0.
+    survey = import_responses(data_dir / "surveymonkey/StarWars.csv")
+    ranking = next(i for i in survey.questionnaire.items if i.type == "ranking")
+    multi = next(i for i in survey.questionnaire.items if i.type == "multi")
+    cols = list(survey.responses.columns)
+    assert [c for c in cols if c.startswith(f"{ranking.id}_")] == [
+        f"{ranking.id}_{k}" for k in range(1, 7)
+    ]
+    assert [c for c in cols if c.startswith(f"{multi.id}_")] == [
+        f"{multi.id}_{k}" for k in range(1, 7)
+    ]
+    assert not [c for c in cols if c.endswith(".0")]
+
+
 def test_surveymonkey_export_without_id_columns_is_still_surveymonkey(data_dir, tmp_path):
     src = (data_dir / "surveymonkey/StarWars.csv").read_bytes().decode("cp1252")
     rows = list(csv.reader(io.StringIO(src)))

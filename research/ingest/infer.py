@@ -442,7 +442,7 @@ def infer_from_export(
     if scales:
         q["scales"] = scales
     q["blocks"] = out_blocks
-    frame = pd.DataFrame(mapping, columns=MAPPING_COLUMNS).astype(object)
+    frame = pd.DataFrame(mapping, columns=MAPPING_COLUMNS, dtype=object)  # codes stay int
     ctx.notes += _routing(q, data, meta, frame)
     if ctx.notes:
         q["_notes"] = list(dict.fromkeys(ctx.notes))
@@ -458,12 +458,6 @@ def _routing(draft: dict, data: pd.DataFrame, meta: ExportMeta, mapping: pd.Data
         q = Questionnaire.model_validate(draft)
     except ValueError:
         return []  # build_questionnaire reports the drafting problem itself
-    mapping = mapping.copy()  # option codes as the importer's mapping spells them (1, not 1.0)
-    mapping["option"] = pd.Series(
-        [int(o) if isinstance(o, float) and o.is_integer() else o for o in mapping["option"]],
-        index=mapping.index,
-        dtype=object,
-    )
     recoded = recode_columns(
         data,
         mapping,

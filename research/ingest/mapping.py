@@ -310,7 +310,7 @@ def map_columns(
             rows.append([col, *by_imp[row["import_id"]], "file", f"ImportId {row['import_id']}"])
         else:
             rows.append([col, *_match(ix, row, plat)])
-    out = pd.DataFrame(rows, columns=MAPPING_COLUMNS).astype(object)
+    out = pd.DataFrame(rows, columns=MAPPING_COLUMNS, dtype=object)  # option codes stay int
     out = _resolve_duplicates(out, ix)
     missing = [i for i in ix.items if i not in set(out["item"].dropna())]
     if strict and missing:
