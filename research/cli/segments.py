@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._app import app, out, user_errors
+from ._app import app, err, out, user_errors
 
 __all__ = ["segment"]
 
@@ -232,7 +232,9 @@ def segment(
         return
     shares = ", ".join(f"{s:.0%}" for s in summary["shares"])
     out.print(f"{len(basis):,} respondents, {len(basis_cols)} basis variables, model {model}")
-    out.print(f"K = {summary['k']} ({shares}): {result.solution.reason}")
+    out.print(f"K = {summary['k']} ({shares}): {result.solution.reason}", markup=False)
+    for note in result.warnings:
+        err.print(f"warning: {note}", markup=False)
     statuses = dict(zip(result.scorecard["criterion"], result.scorecard["status"], strict=True))
     out.print("Scorecard: " + ", ".join(f"{c} {s}" for c, s in statuses.items()))
     if tool is not None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ._app import CreatedOption, ProgressOption, StageProgress, app, out, user_errors
+from ._app import CreatedOption, ProgressOption, StageProgress, app, err, out, user_errors
 
 
 def _report(result: Any, out_dir: Path) -> None:
@@ -20,12 +20,15 @@ def _report(result: Any, out_dir: Path) -> None:
         if field == "Outside the segmentation base":  # routing, see research.ingest.routing
             out.print(f"Outside the segmentation base: {value}", markup=False)
     out.print(
-        f"Factors: {result.factors.loadings.shape[1]} ({', '.join(result.factors.labels.values())})"
+        f"Factors: {result.factors.loadings.shape[1]} ({', '.join(result.factors.labels.values())})",
+        markup=False,
     )
-    out.print(f"Segments: {result.segments.k}. {result.segments.reason}")
+    out.print(f"Segments: {result.segments.k}. {result.segments.reason}", markup=False)
     for p in result.personas:
-        out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})")
+        out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})", markup=False)
     analysis = result.analysis
+    for note in () if analysis is None else analysis.warnings:
+        err.print(f"warning: {note}", markup=False)
     if analysis is not None:
         card = analysis.scorecard
         counts = card["status"].value_counts()

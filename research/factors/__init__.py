@@ -29,7 +29,7 @@ from research.factors.extraction import (
     smc,
 )
 from research.factors.fit import FIT_KEYS, fit_statistics
-from research.factors.flags import item_flags
+from research.factors.flags import empty_factors, item_flags
 from research.factors.model import FactorModel, max_identified_factors
 from research.factors.naming import factor_labels, wording_label
 from research.factors.nfactors import (
@@ -85,6 +85,7 @@ __all__ = [
     "correlation_matrix",
     "cronbach_alpha",
     "degrees_of_freedom",
+    "empty_factors",
     "extract_factors",
     "factor_labels",
     "fit_factors",
