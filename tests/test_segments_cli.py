@@ -133,3 +133,22 @@ def test_segment_reports_extras_and_their_time_and_can_skip_them(answers_csv, tm
     assert result.exit_code == 0, result.output
     assert "no extras (stability, typing tool) were run" in result.output
     assert not (tmp_path / "b" / "typing_tool.xlsx").exists()
+
+
+def test_segment_prints_what_it_screened_out(answers_csv, tmp_path):
+    frame = pd.read_csv(answers_csv, index_col=0)
+    frame["ResponseId"] = np.arange(len(frame)) + 5000  # an id left among the answers
+    path = tmp_path / "with_id.csv"
+    frame.to_csv(path)
+    result = runner.invoke(
+        app,
+        [
+            "segment", str(path), "--classes", "2-3", "--starts", "2", "--model", "lca",
+            "--stability", "0", "--questions", "0", "--out", str(tmp_path / "seg"),
+            "--no-progress",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("'ResponseId' was not used" in line for line in notes), result.stderr
+    assert "ResponseId" not in set(pd.read_csv(tmp_path / "seg" / "profiles.csv")["item"])
