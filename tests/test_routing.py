@@ -106,6 +106,11 @@ def test_starwars_run_lists_the_unshown_as_not_shown(starwars):
     got = CliRunner().invoke(app, ["run", str(folder / "study.yaml"), "--out", str(folder / "o2")])
     assert got.exit_code == 0, got.output
     assert "Outside the segmentation base: 250 respondents were not shown" in got.output
+    # What the Summary sheet puts first, the command line prints as warnings (stderr).
+    warned = [
+        line[len("warning: ") :] for line in got.stderr.splitlines() if line.startswith("warning: ")
+    ]
+    assert warned and warned == list(result.content.warnings)
 
 
 # -- a hand-written questionnaire: a battery asked only of employees -------------------------

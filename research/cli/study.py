@@ -27,7 +27,7 @@ def _report(result: Any, out_dir: Path) -> None:
     for p in result.personas:
         out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})", markup=False)
     analysis = result.analysis
-    for note in () if analysis is None else analysis.warnings:
+    for note in result.content.warnings:
         err.print(f"warning: {note}", markup=False)
     if analysis is not None:
         card = analysis.scorecard
