@@ -272,8 +272,7 @@ def run_study(
         scores=fo.scores,
         constructs=q.construct_of(),
         construct_labels=q.construct_labels(),
-        # Reverse-keyed items were reversed on import: their wording names the other pole.
-        wording={i.id: i.text for i in q.items if not i.reverse},
+        wording=_wording(q),
         labels=fo.labels,
         random_state=seed,
     )
@@ -480,6 +479,21 @@ def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
     if not names:
         return None
     return survey.responses[list(names)].rename(columns=names)
+
+
+def _wording(q: Questionnaire) -> dict[str, str]:
+    """Item wording that names the high end of each item's imported codes (factor labels).
+
+    A reverse-keyed item's wording names the other pole, so it is left out. When every item
+    on a scale is reversed, the scale ran from the top down (``1 = Strongly agree``, as
+    ``questionnaire infer`` marks it): the wording still names the high end.
+    """
+    on_scale: dict[str, list[bool]] = {}
+    for i in q.items:
+        if i.scale_id is not None:
+            on_scale.setdefault(i.scale_id, []).append(i.reverse)
+    top_down = {s for s, rev in on_scale.items() if len(rev) > 1 and all(rev)}
+    return {i.id: i.text for i in q.items if not i.reverse or i.scale_id in top_down}
 
 
 def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[str, pd.DataFrame]:

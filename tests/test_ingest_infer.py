@@ -26,7 +26,7 @@ from research.ingest import (
     infer_questionnaire,
     write_import,
 )
-from research.ingest.ordinal import excel_date, is_missing_label, order_scale
+from research.ingest.ordinal import excel_date, high_to_low, is_missing_label, order_scale
 from research.questionnaire import load_questionnaire, parse_questionnaire
 from research.study import run_study
 
@@ -59,6 +59,44 @@ from research.study import run_study
 def test_rating_scales_are_ordered_by_their_words_never_alphabetically(shuffled, expected):
     points, missing, _ = order_scale(shuffled)
     assert points == expected and missing == []
+
+
+@pytest.mark.parametrize(
+    ("points", "top_down"),
+    [
+        (["1 Strongly agree", "2 Agree", "3 Neutral", "4 Disagree", "5 Strongly disagree"], True),
+        (["1 = Strongly disagree", "2", "3", "4", "5 = Strongly agree"], False),
+        (["1 Extremely well", "2 Quite well", "3 Not too well", "4 Not well at all"], True),
+        (["1 Not well at all", "2 Not too well", "3 Quite well", "4 Extremely well"], False),
+        (["1", "2", "3", "4", "5"], False),  # no words: no direction to read
+        (["1 Never", "2 Strongly agree", "3 Rarely"], False),  # two families: not one scale
+    ],
+)  # fmt: skip
+def test_numbered_scales_that_run_from_the_top_down_are_found(points, top_down):
+    assert high_to_low(points) is top_down
+
+
+def test_labelled_top_down_scale_is_marked_reverse_and_imports_high_as_more(data_dir, tmp_path):
+    # poLCA's election data as labelled: "1 Extremely well" ... "4 Not well at all".
+    path = data_dir / "polca/election_labels.csv"
+    q, text, _ = infer_questionnaire(path)
+    traits = [i for i in q.items if i.type == "likert"]
+    assert len(traits) == 12 and all(i.reverse for i in traits)
+    assert [c.label for c in q.options(traits[0])][0] == "1 Extremely well"
+    notes = [line for line in text.splitlines() if "runs from the top down" in line]
+    assert len(notes) == 1 and "(+9)" in notes[0]  # one note for the scale, not one per item
+    survey = import_responses(path, q)
+    raw = pd.read_csv(path)
+    raw.index = [f"row_{k}" for k in range(1, len(raw) + 1)]  # ids of an export without one
+    kept = survey.responses.index
+    codes = survey.responses.loc[kept, "MORALG"]
+    words = raw.loc[kept, "MORALG"]
+    assert (codes[words == "1 Extremely well"] == 4).all()
+    assert (codes[words == "4 Not well at all"] == 1).all()
+    # The whole scale was reversed, not single items: wording still names the high end.
+    from research.study import _wording
+
+    assert set(_wording(q)) >= {i.id for i in traits}
 
 
 def test_non_substantive_answers_are_told_apart_from_scale_points():

@@ -23,7 +23,7 @@ from ..questionnaire import LIBRARY_SCALES, Questionnaire, parse_questionnaire
 from .bases import guess_basis
 from .mapping import MAPPING_COLUMNS, METADATA_COLUMNS, is_question_id, is_timing, sanitise_id
 from .meta import ExportMeta
-from .ordinal import excel_date, is_missing_label, order_scale, scale_family
+from .ordinal import excel_date, high_to_low, is_missing_label, order_scale, scale_family
 
 __all__ = ["build_questionnaire", "infer_from_export", "infer_questionnaire", "questionnaire_yaml"]
 
@@ -93,6 +93,7 @@ class _Scales:
         self.scales: dict[str, dict] = {}
         self.positions: dict[str, dict[str, float]] = {}
         self.notes: list[str] = []
+        self.top_down: dict[tuple[str, ...], list[str]] = {}  # numbered scales run 1 = top
 
     def add(self, points: list[str], missing: list, family: str) -> str:
         """The id of the scale holding `points` (low to high), merging a partial one."""
@@ -169,7 +170,22 @@ def _labelled_rating(col: str, labels: dict, text: str, ctx: _Scales) -> dict | 
             f"{points[0]!r}; imported so that a higher code means more {family}"
         )
     sid = _library_exact(points) or ctx.add(points, missing, family)
-    return _rating(family, sid, text, missing if sid in LIBRARY_SCALES else None)
+    return _directed(
+        col,
+        points,
+        family,
+        ctx,
+        _rating(family, sid, text, missing if sid in LIBRARY_SCALES else None),
+    )
+
+
+def _directed(col: str, points: list[str], family: str, ctx: _Scales, item: dict) -> dict:
+    """Mark reverse an item whose numbered scale runs from the top down (``1 Strongly
+    agree``), so that a higher code means more of what the words name."""
+    if family == "numbered" and high_to_low(points):
+        item["reverse"] = True
+        ctx.top_down.setdefault(tuple(points), []).append(col)
+    return item
 
 
 def _item_for(
@@ -227,7 +243,8 @@ def _item_for(
             if [x for x in lib if x in {_fold(p) for p in points}] != [_fold(p) for p in points]:
                 sid = None
         sid = sid or ctx.add(points, miss, family)
-        return _rating(family, sid, text, miss if sid in LIBRARY_SCALES else None)
+        rating = _rating(family, sid, text, miss if sid in LIBRARY_SCALES else None)
+        return _directed(col, points, family, ctx, rating)
     for sep in ([meta.separator] if meta.separator else []) + ["|", ";", ", ", ","]:
         choices = _split_multi(strs, sep)
         if choices:
@@ -443,6 +460,12 @@ def infer_from_export(
         q["scales"] = scales
     q["blocks"] = out_blocks
     frame = pd.DataFrame(mapping, columns=MAPPING_COLUMNS, dtype=object)  # codes stay int
+    for points, cols in ctx.top_down.items():
+        ctx.notes.append(
+            f"{', '.join(cols[:3])}{f' (+{len(cols) - 3})' if len(cols) > 3 else ''}: "
+            f"{points[0]!r} ... {points[-1]!r} runs from the top down; marked reverse so that a "
+            "higher code means more"
+        )
     ctx.notes += _routing(q, data, meta, frame)
     if ctx.notes:
         q["_notes"] = list(dict.fromkeys(ctx.notes))

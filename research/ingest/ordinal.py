@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MISSING_WORDS", "excel_date", "is_missing_label", "order_scale", "scale_family"]
+__all__ = [
+    "MISSING_WORDS",
+    "excel_date",
+    "high_to_low",
+    "is_missing_label",
+    "order_scale",
+    "scale_family",
+]
 
 #: Answers that say "no substantive answer": declared missing on the scale they sit beside.
 MISSING_WORDS = re.compile(
@@ -50,10 +57,12 @@ _BIPOLAR = {
     ),
     "better": (r"\bbetter\b", r"\bworse\b"),
     "increase": (r"\bincrease", r"\bdecrease"),
+    # "How well does ... describe": ANES trait ratings (poLCA's election data).
+    "well": (r"\bwell\b", r"\b(?:not\s+(?:at\s+all\s+|very\s+|too\s+|so\s+)?well|poorly)\b"),
 }
 _UNIPOLAR_IMPORTANCE = "important"
 _INTENSITY = [
-    (r"\bnot\s+at\s+all\b", 4.0),
+    (r"\bnot\s+at\s+all\b|\bnot\s+\w+\s+at\s+all\b", 4.0),
     (r"\b(?:extremely|completely|totally|entirely|absolutely|definitely|very\s+much)\b", 4.0),
     (r"\b(?:strongly|very|highly|really)\b", 3.0),
     (r"\b(?:moderately|fairly|quite|mostly|mainly|rather)\b", 1.5),
@@ -188,6 +197,21 @@ def order_scale(labels: list[str]) -> tuple[list[str], list[str], str] | None:
         return None
     ranked = sorted(zip(positions, points, strict=True))
     return [p for _, p in ranked], missing, fams.pop()
+
+
+def high_to_low(points: list[str]) -> bool:
+    """Whether numbered scale points run from the top down (``1 Strongly agree`` ...
+    ``5 Strongly disagree``): their words place the lowest number highest.
+
+    `points` are in number order (as :func:`order_scale` returns them). Needs two points whose
+    words name a place on one scale; the placed points must fall steadily.
+    """
+    placed = [scale_family(p) for p in points]
+    fams = {f for f, _ in filter(None, placed) if f != "neutral"}
+    pos = [p for _, p in filter(None, placed)]
+    if len(pos) < 2 or len(fams) != 1:
+        return False
+    return all(a > b for a, b in zip(pos, pos[1:], strict=False))
 
 
 def excel_date(value: object) -> bool:
