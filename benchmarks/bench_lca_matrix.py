@@ -13,7 +13,7 @@ Data sets (``simulate_segments``, five-point items unless said):
   and skewed class shares, at 3,000 - 5,000 respondents (StepMix takes minutes per seed beyond that on a
   shared two-core machine);
 - a real battery: the 25 six-point personality items of the BFI (Revelle, R package psych,
-  ``psych::bfi``; 2,800 respondents of the SAPA project; GPL >= 2), K = 5;
+  ``psych::bfi``; 2,800 respondents of the SAPA project; GPL >= 2), K = 5 and K = 8;
 - with ``--large``: 20,000 and 100,000 x 30, K = 5 (the issue's size; StepMix ~200 s per
   seed idle).
 
@@ -74,9 +74,9 @@ def _data(spec) -> tuple[pd.DataFrame, int]:
     return sim.data, k
 
 
-def _bfi() -> tuple[pd.DataFrame, int]:
+def _bfi(k: int = 5) -> tuple[pd.DataFrame, int]:
     frame = pd.read_csv(BFI).iloc[:, :25]
-    return frame, 5
+    return frame, k
 
 
 def ours(data: pd.DataFrame, k: int, seed: int, **kw) -> tuple[float, float]:
@@ -130,6 +130,7 @@ def main() -> None:
     rows = []
     cases = [(name, lambda spec=spec: _data(spec)) for name, spec in sets.items()]
     cases.append(("real BFI 2.8k x 25 K5", _bfi))
+    cases.append(("real BFI 2.8k x 25 K8", lambda: _bfi(8)))  # many near-equal optima
     for name, load in cases:
         data, k = load()
         for seed in seeds:

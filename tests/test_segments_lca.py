@@ -116,10 +116,17 @@ def test_tables_order_and_prediction(values):
     assert list(starts.columns) == [
         "start", "screen_log_likelihood", "refined_log_likelihood", "chosen"
     ]  # fmt: skip
-    assert starts["refined_log_likelihood"].notna().all()  # by default every start is refined
+    # By default 4 x n_init starts are screened and the n_init best refined.
+    assert len(starts) == 40 and starts["screen_log_likelihood"].notna().all()
+    refined = starts["refined_log_likelihood"].notna()
+    assert refined.sum() == 10
+    best10 = starts["screen_log_likelihood"].rank(ascending=False, method="first") <= 10
+    assert (refined == best10).all()
     few = LatentClassModel(3, n_refine=4, random_state=0).fit(values).starts_
     assert few["refined_log_likelihood"].notna().sum() == 4  # the 4 best screened refined
     assert few["screen_log_likelihood"].notna().all()
+    every = LatentClassModel(3, n_screen=10, random_state=0).fit(values).starts_
+    assert len(every) == 10 and every["refined_log_likelihood"].notna().all()
     assert starts["chosen"].sum() == 1
     # The chosen start's refined fit (float32, loose tolerance) is finished in float64.
     chosen = starts.loc[starts["chosen"], "refined_log_likelihood"].iloc[0]
@@ -228,7 +235,7 @@ def test_init_from_a_smaller_model(values):
     two = LatentClassModel(2, random_state=0).fit(values)
     three = LatentClassModel(3, random_state=0, tol=1e-10).fit(values, init_from=two)
     assert three.log_likelihood_ >= two.log_likelihood_ - 1e-6
-    assert len(three.starts_) == 11  # ten random starts and the split one
+    assert len(three.starts_) == 41  # forty screened random starts and the split one
     with pytest.raises(DataError, match="init_from must be a fitted model with fewer classes"):
         LatentClassModel(2).fit(values, init_from=two)
     with pytest.raises(DataError, match="n_threads must be an integer >= 1"):

@@ -1,9 +1,11 @@
 """How the latent class model looks for the best of many random starts.
 
-1. **Screen**: every random start runs side by side for ``screen_iter`` plain EM steps (float32),
-   on a random sample of ``screen_sample`` answer patterns when there are more.
-2. **Refine**: the ``n_refine`` best (default: every start, as StepMix and poLCA run every
-   start) run to a loose tolerance on the same data (float32), none dropped on the way.
+1. **Screen**: ``n_screen`` random starts (default ``4 * n_init``) run side by side for
+   ``screen_iter`` plain EM steps (float32), on a random sample of ``screen_sample`` answer
+   patterns when there are more.
+2. **Refine**: the ``n_init`` best (or ``n_refine``; StepMix and poLCA run ``n_init`` starts
+   to convergence) run to a loose tolerance on the same data (float32), none dropped on the
+   way.
 3. **Finish**: on all the data, the best two run to ``tol``: in mixed precision (float32 steps
    judged in float64) for large designs, float64 otherwise.
 
@@ -38,6 +40,10 @@ LOOSE = 5e-7
 #: (None: every finalist is finished). Racing picked the wrong basin on well-separated
 #: nominal classes, where the later winner trails after 60 steps, so it is off.
 RACE: int | None = None
+#: Starts drawn and screened per start refined when ``n_screen`` is not given. 10 drawn and
+#: all refined ended 3.9 points below StepMix (10 starts) on one seed of 8 classes with 20%
+#: missing; 40 screened, 10 refined reached its optimum on every seed for about the same time.
+SCREEN_FACTOR = 4
 #: Finalists finished on all the data (without / with a screening sample).
 FINALISTS = (2, 2)
 #: Prune refinement candidates that trail (None: refine every one to the loose tolerance).
@@ -71,12 +77,16 @@ def search(
 ) -> tuple[np.ndarray, dict]:
     """Best parameters found and a record of the search.
 
-    `settings` is the LatentClassModel (n_init, screen_iter, n_refine, screen_sample,
-    max_iter, tol, ordinal, acceleration, random_state); `extra` an optional split start.
+    `settings` is the LatentClassModel (n_init, n_screen, screen_iter, n_refine,
+    screen_sample, max_iter, tol, ordinal, acceleration, random_state); `extra` an optional
+    split start.
     """
     st = settings
     rng = np.random.default_rng(st.random_state)
-    n_init = 1 if k == 1 else st.n_init
+    n_refine = st.n_init if st.n_refine is None else min(st.n_refine, st.n_init)
+    n_screen = SCREEN_FACTOR * st.n_init if st.n_screen is None else st.n_screen
+    n_init = 1 if k == 1 else max(n_screen, n_refine) if st.screen_iter > 0 else st.n_init
+    n_refine = min(n_refine, n_init)
     theta = random_params(design, k, n_init, rng)
 
     def run(theta, data, max_iter, *, precision, tol=None, plain=False, prune=None) -> EMResult:
@@ -100,7 +110,6 @@ def search(
     screen_ll = np.full(n_init, np.nan)
     used = np.zeros(n_init, dtype=int)
     keep = np.arange(n_init)
-    n_refine = n_init if st.n_refine is None else st.n_refine
     if n_init > n_refine and st.screen_iter > 0:
         screened = run(theta, sample, st.screen_iter, precision="single", plain=True)
         screen_ll = screened.ll / sample.total_weight
