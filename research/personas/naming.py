@@ -415,9 +415,8 @@ def describe_answers(traits: pd.DataFrame, demographics: pd.DataFrame | None = N
     segmentation items. E.g. "Gamble (100% vs 48% of all respondents) and drink alcohol
     (99% vs 77%)."
     """
-    order = ["z", "phrase"]
-    high = traits[traits["z"] >= HIGH].sort_values(order, ascending=[False, True], kind="stable")
-    said = [r for _, r in high.head(2).iterrows()]
+    # The traits a name may use (so name and line agree), strongest first.
+    said = [r for _, r in _high(traits).head(2).iterrows()]
     answers = [r for r in said if r["kind"] == "answer"]
     ratings = [r for r in said if r["kind"] != "answer"]
     parts = []
@@ -429,7 +428,9 @@ def describe_answers(traits: pd.DataFrame, demographics: pd.DataFrame | None = N
         ]
         parts.append(_join(shown))
     if ratings:
-        parts.append("high on " + _join([f"{r['phrase']} ({_figure(r)})" for r in ratings]))
+        rated = "high on " + _join([f"{r['phrase']} ({_figure(r)})" for r in ratings])
+        # The strongest trait leads, as it leads the name.
+        parts.insert(0 if said[0]["kind"] != "answer" else len(parts), rated)
     low = _low(traits)
     if len(low):
         parts.append(

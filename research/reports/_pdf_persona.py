@@ -124,7 +124,8 @@ _headline_lines = c.headline_lines
 
 
 def _panels(persona: Persona) -> list[str]:
-    """The chart panels this persona has data for, in reading order."""
+    """The chart panels this persona has data for, in reading order (at most four, the grid's
+    cells: with the segmentation answers first, "how to reach them" is the one left out)."""
     panels = []
     if persona.answers is not None and len(persona.answers):
         panels.append("answers")  # what the segment was found from comes first
@@ -141,7 +142,7 @@ def _panels(persona: Persona) -> list[str]:
             panels.append("who")
         if sections & {"Channels", "Technology"}:
             panels.append("reach")
-    return panels
+    return panels[:4]
 
 
 def _header(page: Page, content: ReportContent, persona: Persona, color: str) -> float:
