@@ -125,12 +125,12 @@ _headline_lines = c.headline_lines
 
 def _panels(persona: Persona) -> list[str]:
     """The chart panels this persona has data for, in reading order (at most four, the grid's
-    cells: with the segmentation answers first, "how to reach them" is the one left out)."""
+    cells: beside the segmentation answers, "how to reach them" is the one left out)."""
     panels = []
-    if persona.answers is not None and len(persona.answers):
-        panels.append("answers")  # what the segment was found from comes first
     if persona.attitudes is not None and persona.attitudes.notna().any():
         panels.append("attitudes")
+    if persona.answers is not None and len(persona.answers):
+        panels.append("answers")
     if persona.needs is not None and len(persona.needs):
         panels.append("needs")
     demo = persona.demographics

@@ -162,7 +162,13 @@ def answers_chart(
         if rows is None or rows.empty:
             _empty(ax, "No segmentation answers")
             return fig
-        _share_bars(ax, persona, rows, list(rows["phrase"]), label_width, legend)
+        # A statement ("Never gamble") as it is; "Question: answer" answer first, as the
+        # demographics charts do, so wrapping never cuts the answer off.
+        labels = [
+            f"{r.category} ({r.label})" if str(r.phrase).endswith(f": {r.category}") else r.phrase
+            for r in rows.itertuples(index=False)
+        ]
+        _share_bars(ax, persona, rows, labels, label_width, legend)
         _title(ax, title, title_color)
         return fig
 
