@@ -433,9 +433,10 @@ def write_run_model(
     The ``.sav`` and ``.parquet`` hold what ``segments.csv`` holds (respondent id, segment,
     posteriors), with segment names as SPSS value labels; with ``ids`` (export id -> pseudonym,
     :mod:`research.pseudonyms`) the respondent ids are the pseudonyms ``segments.csv`` shows.
+    ``factors`` is None when the run had no factor analysis (the basis is then items).
     """
-    scorer = None
-    if list(basis.columns) == list(factors.scores.columns) and basis is factors.scores:
+    scorer = None  # segments found in the items (or no factor analysis was run)
+    if factors is not None and basis is factors.scores:
         scorer = factors.model.scorer_
     mf = build_model_file(
         questionnaire=questionnaire,

@@ -22,10 +22,12 @@ from sklearn.metrics import adjusted_rand_score
 from ._yaml import parse_yaml, read_yaml, validate_yaml
 from .clock import created_timestamp
 from .errors import InputFileError, StudyConfigError, suggest
-from .factors import FactorSolution, fit_factors
+from .factors import FactorSolution, fit_factors, max_identified_factors
 from .factors.flags import empty_factors
+from .factors.model import MIN_ITEMS
 from .ingest import QualityRules, SurveyData, WeightSpec, import_responses
-from .ingest.routing import route_out
+from .ingest.quality import missing_out
+from .ingest.routing import SEGMENTABLE, route_out
 from .model_file import write_run_model
 from .personas import Persona, ReportContent, assemble_report
 from .personas.profiles import display_codes, short_label
@@ -43,7 +45,10 @@ from .text import (
     read_transcripts,
 )
 
-__all__ = ["Study", "StudyResult", "load_study", "run_study"]
+__all__ = ["NO_FACTORS", "Study", "StudyResult", "load_study", "run_study"]
+
+#: What a run without a rating battery says, first thing in its reports.
+NO_FACTORS = "No rating battery: no factor analysis; segments are profiled on their items."
 
 
 class _Section(BaseModel):
@@ -78,7 +83,8 @@ class SegmentOptions(_Section):
     #: What is segmented: factor scores, or the rating items' answers (default: answers for
     #: lca, factor scores otherwise).
     basis: Literal["factor_scores", "items"] | None = None
-    #: Rating items to segment on when the basis is items (default: every one).
+    #: Items to segment on when the basis is items (default: every rating item): rating
+    #: (likert, importance) or single-choice items; single-choice ones need kind lca.
     items: list[str] | None = None
     #: LCA only: adjacent-category logit for ordered answers.
     ordinal: bool = False
@@ -190,7 +196,8 @@ class StudyResult:
     study: Study
     questionnaire: Questionnaire
     survey: SurveyData
-    factors: FactorSolution
+    #: None when the study has no rating battery (fewer than 3 rating items).
+    factors: FactorSolution | None
     segments: SegmentSolution
     coded: pd.DataFrame | None
     quotes: pd.DataFrame | None
@@ -242,6 +249,7 @@ def run_study(
 
     progress("reading the questionnaire")
     q = load_questionnaire(study.resolve(study.questionnaire))
+    _check_items(study, q)
     progress("importing responses")
     rules = QualityRules.from_dict(study.quality)
     survey = import_responses(
@@ -252,48 +260,71 @@ def run_study(
         mapping_file=study.resolve(study.mapping) if study.mapping else None,
         weights=study.weights,
     )
-    # Respondents routed past every segmentation item are listed as not_shown, not segmented.
-    survey, outside = route_out(survey, study.segments.items or survey.scale_items())
-
-    if not survey.scale_items():
+    scale = survey.scale_items()
+    if study.segments.items is None and not scale:
         from .ingest.infer import rating_hint
 
         raise StudyConfigError(
-            rating_hint(q, survey.responses), path=str(study.resolve(study.questionnaire))
+            rating_hint(q, survey.responses)
+            + "; or name single-choice items to segment on in segments.items",
+            path=str(study.resolve(study.questionnaire)),
         )
-    progress("factor analysis")
+    items = _segment_items(study, survey)
+    # Respondents routed past every segmentation item are listed as not_shown, not segmented.
+    survey, outside = route_out(survey, items)
+    categorical = [i for i in items if i not in scale]
+    if categorical:
+        # The import's missing-answer rule counts rating items only; apply it to these too.
+        survey, _ = missing_out(survey, items, rules.max_missing_share)
+
+    factors, labels, notes = None, {}, []
     fo = study.factors
-    factors = fit_factors(
-        survey.responses[survey.scale_items()],
-        n_factors=fo.n_factors,
-        method=fo.method,
-        rotation=fo.rotation,
-        correlation=fo.correlation,
-        scores=fo.scores,
-        constructs=q.construct_of(),
-        construct_labels=q.construct_labels(),
-        wording=_wording(q),
-        labels=fo.labels,
-        random_state=seed,
-    )
-    labels = factors.labels
-    hollow = empty_factors(factors.loadings)
-    # Flagged, not dropped: the run's model file scores new data on every factor.
-    labels = {f: f"{v} (no primary item)" if f in hollow else v for f, v in labels.items()}
-    notes = [
-        f"Factor {f} has no item loading on it primarily (|loading| >= 0.30): it is noise "
-        "more than an attitude; it is not used to name personas and should not be interpreted."
-        for f in hollow
-    ]
+    if len(scale) >= MIN_ITEMS and max_identified_factors(len(scale)) >= 1:
+        progress("factor analysis")
+        factors = fit_factors(
+            survey.responses[scale],
+            n_factors=fo.n_factors,
+            method=fo.method,
+            rotation=fo.rotation,
+            correlation=fo.correlation,
+            scores=fo.scores,
+            constructs=q.construct_of(),
+            construct_labels=q.construct_labels(),
+            wording=_wording(q),
+            labels=fo.labels,
+            random_state=seed,
+        )
+        hollow = empty_factors(factors.loadings)
+        # Flagged, not dropped: the run's model file scores new data on every factor.
+        labels = {
+            f: f"{v} (no primary item)" if f in hollow else v for f, v in factors.labels.items()
+        }
+        notes = [
+            f"Factor {f} has no item loading on it primarily (|loading| >= 0.30): it is noise "
+            "more than an attitude; it is not used to name personas and should not be "
+            "interpreted."
+            for f in hollow
+        ]
+    else:
+        # Too few rating items to identify a factor: segment and profile on the items.
+        notes = [NO_FACTORS]
 
     progress("choosing segments")
     so = study.segments
     if so.kind is None:
-        on_items = so.basis == "items" or (so.basis is None and so.items is not None)
+        on_items = so.basis == "items" or (
+            so.basis is None and (so.items is not None or factors is None)
+        )
         so = so.model_copy(update={"kind": "lca" if on_items else "gmm"})
         study = study.model_copy(update={"segments": so})
-    basis_name, basis = _basis(study, survey, factors)
+    basis_name, basis = _basis(study, survey, factors, items)
     on_scores = basis_name == "factor scores"
+    questions = _as_answered(survey, [] if on_scores else list(basis.columns))
+    if not questions.shape[1] and so.golden_questions:
+        notes.append(
+            "No typing tool: its golden questions are rating or yes/no questions, and the "
+            "segmentation items have none."
+        )
     analysis = analyse_segments(
         basis,
         kind=so.kind,
@@ -305,11 +336,11 @@ def run_study(
         covariance_type=so.covariance_type,
         sample_weight=survey.weights,
         n_boot=so.n_boot,
-        questions=_as_answered(survey),
-        max_questions=so.golden_questions,
+        questions=questions,
+        max_questions=so.golden_questions if questions.shape[1] else 0,
         typing_method=so.typing_method,
         reach=_reach(study, survey),
-        needs=_needs(survey),
+        needs=_needs(survey, list(basis.columns) if not on_scores else []),
         thresholds=so.thresholds or None,
         random_state=seed,
         progress=progress_bars,
@@ -326,17 +357,25 @@ def run_study(
         coded, quotes = _interviews(study, segments.assignments)
 
     recovery = _recovery(study, segments.assignments)
-    facts: list[tuple[str, object]] = [
-        (
-            "Factor method",
-            f"{fo.method} extraction, {fo.rotation} rotation, "
-            f"{factors.correlation_method} correlations",
-        ),
-        (
-            "Factors",
-            f"{factors.loadings.shape[1]}"
-            + (" (parallel analysis)" if fo.n_factors == "auto" else " (set in study file)"),
-        ),
+    facts: list[tuple[str, object]] = []
+    if factors is not None:
+        facts += [
+            (
+                "Factor method",
+                f"{fo.method} extraction, {fo.rotation} rotation, "
+                f"{factors.correlation_method} correlations",
+            ),
+            (
+                "Factors",
+                f"{factors.loadings.shape[1]}"
+                + (" (parallel analysis)" if fo.n_factors == "auto" else " (set in study file)"),
+            ),
+        ]
+    else:
+        facts.append(
+            ("Factors", f"none (no rating battery: {len(scale)} rating items, {MIN_ITEMS} needed)")
+        )
+    facts += [
         ("Segmentation", f"{so.kind} on {basis_name}, K = {so.k_min}..{so.k_max}"),
         ("Segments chosen because", segments.reason),
     ]
@@ -350,9 +389,9 @@ def run_study(
         subtitle=study.subtitle,
         survey=survey,
         assignments=segments.assignments,
-        factor_scores=factors.scores,
+        factor_scores=None if factors is None else factors.scores,
         factor_labels=labels,
-        loadings=factors.loadings,
+        loadings=None if factors is None else factors.loadings,
         model_selection=segments.fit_table,
         facts=facts,
         created=created,
@@ -362,12 +401,16 @@ def run_study(
         names=so.names,
         scorecard=analysis.verdicts(),
         typing_tool=analysis.typing_tool,
-        reliability=factors.reliability,
-        variance=factors.variance,
+        reliability=None if factors is None else factors.reliability,
+        variance=None if factors is None else factors.variance,
         correction=study.report.correction,
         alpha=study.report.alpha,
         warnings=analysis.warnings,
         headline=_headline(study, survey),
+        # Answers name the personas when they are what the segments were found from.
+        basis_items=(
+            list(basis.columns) if not on_scores and (categorical or factors is None) else None
+        ),
     )
     personas = content.personas
 
@@ -459,7 +502,13 @@ def _reach(study: Study, survey: SurveyData) -> pd.DataFrame | None:
     q = survey.questionnaire
     ids = study.segments.reach
     if ids is None:
-        ids = [i.id for i in q.items if i.basis in _REACH_BASES and i.type in ("single", "multi")]
+        # Not the segmentation items themselves: a segment is trivially reached by its basis.
+        basis = set(study.segments.items or [])
+        ids = [
+            i.id
+            for i in q.items
+            if i.basis in _REACH_BASES and i.type in ("single", "multi") and i.id not in basis
+        ]
     else:
         known = {i.id for i in q.items}
         for i in ids:
@@ -496,30 +545,68 @@ def _wording(q: Questionnaire) -> dict[str, str]:
     return {i.id: i.text for i in q.items if not i.reverse or i.scale_id in top_down}
 
 
-def _basis(study: Study, survey: SurveyData, factors: FactorSolution) -> tuple[str, pd.DataFrame]:
+def _check_items(study: Study, q: Questionnaire) -> None:
+    """segments.items names rating or single-choice questions of the questionnaire."""
+    known = {i.id: i for i in q.items}
+    for i in study.segments.items or []:
+        item = known.get(i)
+        if item is None:
+            usable = [x.id for x in q.items if x.type in SEGMENTABLE]
+            raise StudyConfigError(
+                f"segments.items: {i!r} is not a rating item or single-choice question of the "
+                f"questionnaire{suggest(i, usable)}"
+            )
+        if item.type not in SEGMENTABLE:
+            raise StudyConfigError(
+                f"segments.items: {i!r} is a {item.type} item; segments are found from rating "
+                "(likert, importance) or single-choice items"
+            )
+
+
+def _segment_items(study: Study, survey: SurveyData) -> list[str]:
+    """The items segments are found from when the basis is items (default: the ratings)."""
+    if study.segments.items is None:
+        return survey.scale_items()
+    for i in study.segments.items:
+        if i not in survey.responses:
+            raise StudyConfigError(f"segments.items: {i!r} has no column in the export")
+    return list(dict.fromkeys(study.segments.items))
+
+
+def _basis(
+    study: Study, survey: SurveyData, factors: FactorSolution | None, items: list[str]
+) -> tuple[str, pd.DataFrame]:
     """What the segments are found in, named for the reports."""
     so = study.segments
-    # Naming the items to segment is asking to segment on them.
-    basis = so.basis or ("items" if so.kind == "lca" or so.items is not None else "factor_scores")
+    # Naming the items to segment is asking to segment on them; without factors, so is none.
+    on_items = so.kind == "lca" or so.items is not None or factors is None
+    basis = so.basis or ("items" if on_items else "factor_scores")
     if basis == "factor_scores":
         if so.items is not None:
             raise StudyConfigError(
                 "segments.items needs segments.basis: items (leave basis out to segment on them)"
             )
-        return "factor scores", factors.scores
-    scale = survey.scale_items()
-    items = scale if so.items is None else so.items
-    for i in items:
-        if i not in scale:
-            hint = suggest(i, scale)
-            if not hint and i in {x.id for x in survey.questionnaire.items}:
-                hint = (
-                    f" (it is a {survey.questionnaire.item(i).type} item: set 'type: likert' on it)"
-                )
+        if factors is None:
             raise StudyConfigError(
-                f"segments.items: {i!r} is not a rating item of the questionnaire{hint}"
+                "segments.basis: factor_scores needs a factor analysis, and the study has no "
+                f"rating battery (at least {MIN_ITEMS} rating items); segment on items instead"
             )
-    return f"{len(items)} rating items", survey.responses[items]
+        return "factor scores", factors.scores
+    q = survey.questionnaire
+    single = [i for i in items if q.item(i).type == "single"]
+    if single and so.kind != "lca":
+        raise StudyConfigError(
+            f"segments.kind: {so.kind} needs numeric answers; single-choice items "
+            f"({', '.join(single[:3])}) are segmented with kind: lca"
+        )
+    rating = len(items) - len(single)
+    if not single:
+        name = f"{rating} rating items"
+    elif not rating:
+        name = f"{len(single)} single-choice items"
+    else:
+        name = f"{rating} rating and {len(single)} single-choice items"
+    return name, survey.responses[items]
 
 
 def _headline(study: Study, survey: SurveyData) -> str | None:
@@ -540,21 +627,40 @@ def _headline(study: Study, survey: SurveyData) -> str | None:
     return item
 
 
-def _as_answered(survey: SurveyData) -> pd.DataFrame:
-    """Rating answers as respondents gave them (reverse-keying undone): typing-tool input."""
+def _as_answered(survey: SurveyData, basis: list[str] | tuple = ()) -> pd.DataFrame:
+    """Typing-tool candidates as respondents gave them (reverse-keying undone): the rating
+    items, and yes/no (two-answer) items of the basis, whose code is a 0/1 indicator; codes
+    of a question with more answers have no order a linear score could use."""
     q = survey.questionnaire
+    scale = survey.scale_items()
+    binary = [
+        i
+        for i in basis
+        if i not in scale and q.item(i).type == "single" and len(q.options(q.item(i))) == 2
+    ]
     return pd.DataFrame(
-        {i: display_codes(survey, q.item(i)) for i in survey.scale_items()},
+        {i: display_codes(survey, q.item(i)) for i in [*scale, *binary]},
         index=survey.responses.index,
     )
 
 
-def _needs(survey: SurveyData) -> pd.DataFrame:
-    """Needs items (basis ``needs``), else every rating-scale item: actionable, differentiable."""
+def _needs(survey: SurveyData, basis: list[str]) -> pd.DataFrame:
+    """Needs items (basis ``needs``), else every rating-scale item: actionable, differentiable.
+
+    Without rating items, one 0/1 column per answer of the single-choice basis items: what
+    stands out in a behavioural segmentation is what its segments do.
+    """
     scale = survey.scale_items()
     q = survey.questionnaire
     needs = [i for i in scale if q.item(i).basis == "needs"]
-    return survey.responses[needs or scale]
+    if scale or not basis:
+        return survey.responses[needs or scale]
+    columns = {}
+    for i in basis:
+        values = survey.responses[i]
+        for c in q.options(q.item(i)):
+            columns[f"{i}: {c.label}"] = (values == c.code).astype(float).where(values.notna())
+    return pd.DataFrame(columns, index=survey.responses.index)
 
 
 def _recovery(study: Study, assignments: pd.Series) -> float | None:

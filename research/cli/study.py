@@ -19,10 +19,11 @@ def _report(result: Any, out_dir: Path) -> None:
     for field, value in result.content.summary[["field", "value"]].to_numpy():
         if field == "Outside the segmentation base":  # routing, see research.ingest.routing
             out.print(f"Outside the segmentation base: {value}", markup=False)
-    out.print(
-        f"Factors: {result.factors.loadings.shape[1]} ({', '.join(result.factors.labels.values())})",
-        markup=False,
-    )
+    if result.factors is None:
+        out.print("Factors: none (no rating battery)")
+    else:
+        labels = ", ".join(result.factors.labels.values())
+        out.print(f"Factors: {result.factors.loadings.shape[1]} ({labels})", markup=False)
     out.print(f"Segments: {result.segments.k}. {result.segments.reason}", markup=False)
     for p in result.personas:
         out.print(f"  {p.segment}. {p.name}: {p.size:,} ({p.share:.0%})", markup=False)

@@ -18,7 +18,7 @@ from .paradata import respondent_ids
 from .personal import find_personal_columns
 from .quality import QualityRules, evaluate_rules
 from .recode import recode_columns, reverse_key, to_number
-from .routing import export_not_shown, routing_of, shown_items
+from .routing import SEGMENTABLE, export_not_shown, routing_of, shown_items
 from .survey import SurveyData
 from .weights import WeightSpec, rake, weight_report
 
@@ -174,7 +174,8 @@ def import_responses(
             "the export marks questions not shown (blank) apart from seen but unanswered "
             "(-99): blanks count as not asked, not as missing"
         )
-    unshown = 0 if shown is None else int((~shown.to_numpy().any(axis=1)).sum())
+    rated = [] if shown is None else [i.id for i in q.scale_items() if i.id in shown]
+    unshown = int((~shown[rated].to_numpy().any(axis=1)).sum()) if rated else 0
     if unshown:
         notes.append(
             f"{unshown} respondents kept were shown none of the rating items (routing); a study "
@@ -206,12 +207,13 @@ def import_responses(
 
 
 def _shown(raw, q, marks, keep, index) -> pd.DataFrame | None:
-    """Which rating items each kept respondent was shown; None when nothing is routed."""
-    scale = [i.id for i in q.scale_items() if i.id in raw]
+    """Which rating and single-choice items (those a study can segment on) each kept
+    respondent was shown; None when nothing is routed."""
+    items = [i.id for i in q.items if i.type in SEGMENTABLE and i.id in raw]
     screens = any(i.screen_out is not None for i in q.items)
-    if not (routing_of(q) or marks.shape[1] or screens) or not scale:
+    if not (routing_of(q) or marks.shape[1] or screens) or not items:
         return None
-    shown = shown_items(raw, q, scale, not_shown=marks)
+    shown = shown_items(raw, q, items, not_shown=marks)
     return shown.loc[keep].set_axis(index)
 
 

@@ -11,7 +11,14 @@ from ..errors import StudyConfigError, suggest
 from ..questionnaire import Questionnaire
 from .routing import shown_items
 
-__all__ = ["QualityRules", "RULE_ORDER", "evaluate_rules", "flag_respondents", "longstring"]
+__all__ = [
+    "QualityRules",
+    "RULE_ORDER",
+    "evaluate_rules",
+    "flag_respondents",
+    "longstring",
+    "missing_out",
+]
 
 #: Rules in the order they are applied; an excluded respondent's reason is the first failed.
 RULE_ORDER = (
@@ -293,3 +300,58 @@ def flag_respondents(
 ) -> pd.DataFrame:
     """Apply the rules; return ``respondent_id, reason, detail`` for each excluded respondent."""
     return evaluate_rules(raw_codes, paradata, q, rules, respondent_ids, not_shown=not_shown)[0]
+
+
+def missing_out(survey, items: list[str], max_share: float):
+    """Move respondents who left too many segmentation items unanswered out of the base.
+
+    The import applies ``max_missing_share`` to the rating items only; a study that segments
+    on single-choice items applies it to its segmentation items as well (among the items
+    each respondent was shown, as the import does), so respondents who broke off before
+    them are listed as ``too_many_missing`` instead of being put in a segment on no answers.
+
+    Parameters
+    ----------
+    survey : SurveyData
+    items : list of str
+        The segmentation items.
+    max_share : float
+        Largest share of the items shown that may be missing (``max_missing_share``).
+
+    Returns
+    -------
+    survey : SurveyData
+        A new one without those respondents (the caller's is left alone).
+    summary : str
+        One sentence for the notes (``""`` when nobody was moved).
+    """
+    cols = [i for i in items if i in survey.responses]
+    if not cols:
+        return survey, ""
+    answered = survey.responses[cols].notna().to_numpy()
+    shown = np.ones_like(answered)
+    if survey.shown is not None:
+        shown = survey.shown.reindex(columns=cols, fill_value=True).to_numpy(dtype=bool)
+    shown = shown | answered  # an answer proves the question was shown
+    n_shown = shown.sum(axis=1)
+    missing = (shown & ~answered).sum(axis=1)
+    share = np.divide(missing, n_shown, out=np.zeros(len(answered)), where=n_shown > 0)
+    out = share > max_share
+    if not out.any():
+        return survey, ""
+    rows = pd.DataFrame(
+        {
+            "respondent_id": survey.responses.index[out],
+            "reason": "too_many_missing",
+            "detail": [
+                f"{s:.0%} of the {n} segmentation items shown missing"
+                for s, n in zip(share[out], n_shown[out], strict=True)
+            ],
+        },
+        dtype=object,
+    )
+    summary = (
+        f"{int(out.sum())} respondents left more than {max_share:.0%} of the segmentation items "
+        "unanswered; they are listed as too_many_missing, not segmented"
+    )
+    return survey.exclude(out, rows, summary), summary

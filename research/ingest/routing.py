@@ -15,6 +15,7 @@ from ..questionnaire.logic import condition_codes, describe_condition
 
 __all__ = [
     "NOT_SHOWN",
+    "SEGMENTABLE",
     "answered",
     "condition_met",
     "export_not_shown",
@@ -27,6 +28,9 @@ __all__ = [
 
 #: The exclusion reason of respondents outside the segmentation base because of routing.
 NOT_SHOWN = "not_shown"
+
+#: Item types a study can segment on: ratings, and single-choice (categorical) answers.
+SEGMENTABLE = ("likert", "importance", "single")
 
 #: Qualtrics numeric exports write this for "seen but not answered"; a blank is "not shown".
 _SEEN_UNANSWERED = "-99"
@@ -281,15 +285,12 @@ def route_out(survey, items: list[str]):
         respondents were not shown the segmentation questions (routing: shown when q1 is
         'Yes'; answered 'No'); they are outside the segmentation base".
     """
-    from dataclasses import replace
-
     if survey.shown is None:
         return survey, ""
     reasons = outside_base(survey.shown, survey.questionnaire, items, survey.responses)
     out = (reasons != "").to_numpy()
     if not out.any():
         return survey, ""
-    keep = ~out
     index = survey.responses.index
     rows = pd.DataFrame(
         {"respondent_id": index[out], "reason": NOT_SHOWN, "detail": reasons.to_numpy()[out]},
@@ -302,21 +303,4 @@ def route_out(survey, items: list[str]):
         f"{int(out.sum())} respondents were not shown the segmentation questions {top}{more}; "
         "they are outside the segmentation base, not quality exclusions"
     )
-    exclusions = pd.concat([survey.exclusions, rows], ignore_index=True)
-
-    def sub(frame):
-        return None if frame is None else frame.loc[keep]
-
-    return (
-        replace(
-            survey,
-            responses=survey.responses.loc[keep],
-            text=survey.text.loc[keep],
-            exclusions=exclusions,
-            weights=sub(survey.weights),
-            personal=sub(survey.personal),
-            shown=survey.shown.loc[keep],
-            notes=(*survey.notes, summary),
-        ),
-        summary,
-    )
+    return survey.exclude(out, rows, summary), summary

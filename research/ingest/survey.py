@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from ..questionnaire import Item, Questionnaire
@@ -63,8 +64,9 @@ class SurveyData:
     notes : tuple of str
         What the reader repaired or noticed, and drafting notes.
     shown : pd.DataFrame or None
-        Bool per kept respondent and rating item: whether routing (``show_if``, the export's
-        "not shown" markers) showed it; None when no item is routed (everyone saw everything).
+        Bool per kept respondent and rating or single-choice item (the items a study can
+        segment on): whether routing (``show_if``, the export's "not shown" markers) showed
+        it; None when no item is routed (everyone saw everything).
     """
 
     responses: pd.DataFrame
@@ -107,6 +109,34 @@ class SurveyData:
         rows += [(str(reason), int(n)) for reason, n in counts.items()]
         rows.append(("kept", self.n_kept))
         return pd.DataFrame(rows, columns=["reason", "respondents"])
+
+    def exclude(self, out: np.ndarray, rows: pd.DataFrame, note: str) -> SurveyData:
+        """A new SurveyData without the kept respondents marked in `out`, listed in `rows`.
+
+        Parameters
+        ----------
+        out : numpy.ndarray
+            Bool per kept respondent (row of `responses`): True moves it to the exclusions.
+        rows : pandas.DataFrame
+            Their exclusion rows (``respondent_id, reason, detail``), one per True in `out`.
+        note : str
+            A sentence for `notes` saying what was moved and why.
+        """
+        keep = ~np.asarray(out, dtype=bool)
+
+        def sub(frame):
+            return None if frame is None else frame.loc[keep]
+
+        return replace(
+            self,
+            responses=self.responses.loc[keep],
+            text=self.text.loc[keep],
+            exclusions=pd.concat([self.exclusions, rows[EXCLUSION_COLUMNS]], ignore_index=True),
+            weights=sub(self.weights),
+            personal=sub(self.personal),
+            shown=sub(self.shown),
+            notes=(*self.notes, note),
+        )
 
     def columns_of(self, item: Item) -> list[str]:
         """Response columns holding `item` (several for multiple choice)."""

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..ingest import SurveyData
-from .model import NEEDS_COLUMNS, Persona
-from .naming import describe_segment, factor_constructs, factor_orientation, name_segments
+from .model import ANSWERS_COLUMNS, NEEDS_COLUMNS, Persona
+from .naming import (
+    answer_phrase,
+    describe_answers,
+    describe_segment,
+    factor_constructs,
+    factor_orientation,
+    name_by_answers,
+    name_segments,
+    question_phrase,
+)
 from .profiles import display_codes, factor_means, segment_profiles, short_label, survey_weights
 from .scorecard import SCORECARD_COLUMNS, normalise_scorecard
 
-__all__ = ["PALETTE", "build_personas", "name_segments", "factor_constructs"]
+__all__ = ["PALETTE", "answer_traits", "build_personas", "name_segments", "factor_constructs"]
 
 #: Segment colours, used in every chart of every report (colour-blind-safe, Okabe–Ito order).
 PALETTE = [
@@ -104,9 +113,130 @@ def _describing(survey, profiles, s) -> tuple[pd.DataFrame, pd.DataFrame]:
     return demographics.reset_index(drop=True), metrics.reset_index(drop=True)
 
 
+def _item_z(survey, ids, seg, w) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Segment means, sample means and standardised differences of rating items as answered."""
+    q = survey.questionnaire
+    shown = pd.DataFrame({i: display_codes(survey, q.item(i)) for i in ids}, index=seg.index)
+    seg_means, total = _wmean(shown, seg, w)
+    spread = np.sqrt(_wmean((shown - total) ** 2, seg, w)[1]).replace(0, np.nan)
+    return seg_means, total, (seg_means - total) / spread
+
+
+def answer_traits(
+    survey: SurveyData,
+    items: Sequence[str],
+    profiles: pd.DataFrame,
+    assignments: pd.Series,
+    weights: pd.Series | None = None,
+) -> pd.DataFrame:
+    """What each segment is high or low on among the segmentation items, for names and lines.
+
+    Parameters
+    ----------
+    survey : SurveyData
+    items : sequence of str
+        The segmentation items (single-choice and rating items; others are ignored).
+    profiles : pandas.DataFrame
+        The tested profile table (:func:`segment_profiles`): shares and tests of the answers.
+    assignments : pandas.Series
+        Segment per respondent id.
+    weights : pandas.Series, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment and trait: ``segment, variable, label, category, kind, phrase,
+        value, total, index, z, sig``. ``kind`` is ``"answer"`` (one answer of a single-choice
+        item: ``value`` and ``total`` are the segment's and the sample's shares, ``z`` the
+        difference in the answer's standard deviations, ``(p - P) / sqrt(P (1 - P))``) or
+        ``"rating"`` (``value``, ``total``: means as answered; ``z`` in the item's standard
+        deviations, the scale of the factor scores' z).
+    """
+    q = survey.questionnaire
+    cols = ["segment", "variable", "label", "category", "kind", "phrase", "value", "total"]
+    cols += ["index", "z", "sig"]
+    by_id = {i.id: i for i in q.items}
+    single = [i for i in items if i in by_id and by_id[i].type == "single"]
+    rating = [i for i in items if i in by_id and by_id[i].type in ("likert", "importance")]
+    parts = []
+    rows = profiles[profiles["variable"].isin(single) & profiles["category"].notna()]
+    if len(rows):
+        item_of = rows["variable"].map(by_id)
+        labels = {i: [c.label for c in q.options(by_id[i])] for i in single}
+        total = rows["total"].astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (rows["value"].astype(float) - total) / np.sqrt(total * (1 - total))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "segment": rows["segment"].astype(int),
+                    "variable": rows["variable"],
+                    "label": item_of.map(lambda it: question_phrase(it, 80)),
+                    "category": rows["category"],
+                    "kind": "answer",
+                    "phrase": [
+                        answer_phrase(it, cat, labels[it.id])
+                        for it, cat in zip(item_of, rows["category"], strict=True)
+                    ],
+                    "value": rows["value"].astype(float),
+                    "total": total,
+                    "index": rows["index"].astype(float),
+                    "z": z.where(np.isfinite(z)),
+                    "sig": rows["sig"] if "sig" in rows else "",
+                }
+            )
+        )
+    if rating:
+        from ..factors.naming import _phrase
+
+        seg = assignments.reindex(survey.responses.index)
+        w = pd.Series(1.0, index=seg.index) if weights is None else weights.reindex(seg.index)
+        means, total, z = _item_z(survey, rating, seg, w.fillna(0.0))
+        tested = profiles[profiles["category"].isna()].set_index(["segment", "variable"])
+        for s in means.index:
+            for i in rating:
+                item = by_id[i]
+                sig = tested["sig"].get((s, i), "") if "sig" in tested else ""
+                parts.append(
+                    pd.DataFrame(
+                        [
+                            {
+                                "segment": int(s),
+                                "variable": i,
+                                "label": question_phrase(item, 80),
+                                "category": None,
+                                "kind": "rating",
+                                # As answered (reverse keys undone): the wording is the pole.
+                                "phrase": _phrase(item.text) or question_phrase(item),
+                                "value": float(means.loc[s, i]),
+                                "total": float(total[i]),
+                                "index": 100 * float(means.loc[s, i]) / float(total[i]),
+                                "z": float(z.loc[s, i]),
+                                "sig": sig,
+                            }
+                        ]
+                    )
+                )
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    return out.dropna(subset=["z"]).reset_index(drop=True)
+
+
+def _answers(traits: pd.DataFrame, s: int) -> pd.DataFrame:
+    """One segment's answers to the segmentation items, most over-represented first."""
+    mine = traits[(traits["segment"] == s) & (traits["kind"] == "answer")]
+    mine = mine.sort_values(["z", "phrase"], ascending=[False, True], kind="stable")
+    out = mine.rename(columns={"value": "share", "total": "total_share"})
+    return out[list(ANSWERS_COLUMNS)].reset_index(drop=True)
+
+
 def _distinctive(survey, profiles, seg, w, s, n_items) -> pd.DataFrame:
     q = survey.questionnaire
     scale = [i for i in q.scale_items() if i.id in survey.responses]
+    if not scale:
+        columns = ["item", "text", "construct", "mean", "total_mean", "index", "direction", "sig"]
+        return pd.DataFrame(columns=columns)
     shown = pd.DataFrame({i.id: display_codes(survey, i) for i in scale})
     seg_means, total = _wmean(shown, seg, w)
     spread = np.sqrt(_wmean((shown - total) ** 2, seg, w)[1]).replace(0, np.nan)
@@ -141,9 +271,9 @@ def _needs_by_construct(survey, profiles) -> pd.DataFrame | None:
 def build_personas(
     survey: SurveyData,
     assignments: pd.Series,
-    factor_scores: pd.DataFrame,
+    factor_scores: pd.DataFrame | None,
     factor_labels: Mapping[str, str],
-    loadings: pd.DataFrame,
+    loadings: pd.DataFrame | None,
     *,
     coded: pd.DataFrame | None = None,
     quotes: pd.DataFrame | None = None,
@@ -155,6 +285,7 @@ def build_personas(
     weights: pd.Series | None = None,
     scorecard: pd.DataFrame | None = None,
     headline: str | None = None,
+    basis_items: Sequence[str] | None = None,
 ) -> list[Persona]:
     """One :class:`Persona` per segment.
 
@@ -163,11 +294,12 @@ def build_personas(
     survey : SurveyData
     assignments : pd.Series
         Segment (1..K) per respondent id.
-    factor_scores : pd.DataFrame
-        Factor scores per respondent (columns F1..Fk).
+    factor_scores : pd.DataFrame or None
+        Factor scores per respondent (columns F1..Fk); None when no factor analysis was run
+        (the personas then have no attitudes).
     factor_labels : mapping
         Factor column -> label.
-    loadings : pd.DataFrame
+    loadings : pd.DataFrame or None
         Rotated loadings (to tie factors to the questionnaire's constructs for naming).
     coded : pd.DataFrame, optional
         Coded interview passages with a ``segment`` column (and ``sentiment``).
@@ -185,6 +317,11 @@ def build_personas(
         The seven-part scorecard in any shape :func:`normalise_scorecard` reads.
     headline : str, optional
         The numeric question shown in each persona's header (``Persona.headline``).
+    basis_items : sequence of str, optional
+        The segmentation items, when they (not the factors) should name and describe the
+        personas: a basis of single-choice items, or a study without a factor analysis. The
+        personas are then named for the answers they are high on (:func:`answer_traits`,
+        :func:`~research.personas.naming.name_by_answers`) and carry them in ``answers``.
     """
     q = survey.questionnaire
     if weights is None:
@@ -194,18 +331,28 @@ def build_personas(
     w = w.fillna(0.0)
     if profiles is None:
         profiles = segment_profiles(survey, assignments, weights=weights)
-    attitudes = factor_means(factor_scores, assignments, {}, weights=weights)
-    named = attitudes.rename(columns=dict(factor_labels))
-    seg_names = name_segments(
-        attitudes,
-        factor_constructs(loadings, q),
-        q,
-        names,
-        needs=_needs_by_construct(survey, profiles),
-        labels=factor_labels,
-        orientation=factor_orientation(loadings),
-    )
     segments = sorted(int(s) for s in seg.dropna().unique())
+    if factor_scores is not None:
+        attitudes = factor_means(factor_scores, assignments, {}, weights=weights)
+    else:  # no factor analysis: no attitude dimensions to show or name by
+        attitudes = pd.DataFrame(index=pd.Index(segments, name="segment"))
+    named = attitudes.rename(columns=dict(factor_labels))
+    traits = None
+    if basis_items:
+        traits = answer_traits(survey, list(basis_items), profiles, assignments, weights)
+        seg_names = name_by_answers(traits, names)
+        for s in segments:  # a segment with no trait at all still gets a name
+            seg_names.setdefault(s, (names or {}).get(s, f"Segment {s}"))
+    else:
+        seg_names = name_segments(
+            attitudes,
+            factor_constructs(loadings, q) if loadings is not None else {},
+            q,
+            names,
+            needs=_needs_by_construct(survey, profiles),
+            labels=factor_labels,
+            orientation=factor_orientation(loadings) if loadings is not None else {},
+        )
     counts = seg.value_counts()
     mass = w.groupby(seg).sum()
     card = normalise_scorecard(scorecard) if scorecard is not None else None
@@ -215,6 +362,13 @@ def build_personas(
         demographics, metrics = _describing(survey, profiles, s)
         top_codes, seg_quotes, sentiment, interviews = _interview_part(coded, quotes, s, max_quotes)
         attitude = named.loc[s] if s in named.index else pd.Series(dtype=float)
+        if traits is not None:
+            others = demographics[~demographics["variable"].isin(list(basis_items or []))]
+            description = describe_answers(traits[traits["segment"] == s], others)
+            answers = _answers(traits, s)
+        else:
+            description = describe_segment(attitude, demographics)
+            answers = pd.DataFrame(columns=list(ANSWERS_COLUMNS))
         mine = pd.DataFrame(columns=SCORECARD_COLUMNS[1:])
         if card is not None:
             mine = card[card["segment"] == s][SCORECARD_COLUMNS[1:]].reset_index(drop=True)
@@ -222,7 +376,7 @@ def build_personas(
             Persona(
                 segment=s,
                 name=seg_names[s],
-                description=describe_segment(attitude, demographics),
+                description=description,
                 size=int(counts.get(s, 0)),
                 share=float(mass.get(s, 0) / mass.sum()),
                 color=PALETTE[(s - 1) % len(PALETTE)],
@@ -238,6 +392,7 @@ def build_personas(
                 interviews=interviews,
                 scorecard=mine,
                 headline=headline if headline in set(metrics["variable"]) else None,
+                answers=answers,
             )
         )
     return personas

@@ -108,8 +108,8 @@ def build_report_content(
     survey: SurveyData,
     personas: list[Persona],
     profiles: pd.DataFrame,
-    factor_means: pd.DataFrame,
-    loadings: pd.DataFrame,
+    factor_means: pd.DataFrame | None,
+    loadings: pd.DataFrame | None,
     factor_labels: dict[str, str],
     model_selection: pd.DataFrame,
     facts: list[tuple[str, object]],
@@ -128,6 +128,8 @@ def build_report_content(
 
     Parameters
     ----------
+    factor_means, loadings : pandas.DataFrame or None
+        None when the study ran no factor analysis: the content then holds empty tables.
     facts : list of (field, value)
         Extra study facts for the Summary sheet (method, K chosen and why, recovery...).
     assignments, posteriors : optional
@@ -172,6 +174,14 @@ def build_report_content(
     )
     if weighted:
         sizes["weighted_n"] = [p.weighted_size for p in personas]
+    segments = pd.Index([p.segment for p in personas], name="segment")
+    if factor_means is None:
+        factor_means = pd.DataFrame(index=segments, dtype=float)
+    summary_of_factors = None
+    if loadings is None:
+        loadings = pd.DataFrame(index=pd.Index([], dtype=object, name="item"), dtype=float)
+    else:
+        summary_of_factors = _factor_summary(loadings, factor_labels, reliability, variance)
     load = loadings.rename(columns=factor_labels).copy()
     load.insert(0, "construct", [q.item(i).construct or "" for i in load.index])
     load.insert(0, "text", [q.item(i).text for i in load.index])
@@ -206,7 +216,7 @@ def build_report_content(
         scorecard=normalise_scorecard(scorecard) if scorecard is not None else None,
         respondents=_respondents(personas, assignments, posteriors, weights),
         typing_tool=typing_tool,
-        factor_summary=_factor_summary(loadings, factor_labels, reliability, variance),
+        factor_summary=summary_of_factors,
         warnings=list(dict.fromkeys(str(w) for w in warnings)),
         **_typing_text(survey, typing_tool),
     )
@@ -236,9 +246,9 @@ def assemble_report(
     subtitle: str,
     survey: SurveyData,
     assignments: pd.Series,
-    factor_scores: pd.DataFrame,
+    factor_scores: pd.DataFrame | None,
     factor_labels: dict[str, str],
-    loadings: pd.DataFrame,
+    loadings: pd.DataFrame | None,
     model_selection: pd.DataFrame,
     facts: list[tuple[str, object]],
     created: str,
@@ -254,6 +264,7 @@ def assemble_report(
     alpha: float = 0.05,
     warnings: tuple[str, ...] | list[str] = (),
     headline: str | None = None,
+    basis_items: list[str] | None = None,
 ) -> ReportContent:
     """Profiles, significance tests, personas and report content in one call.
 
@@ -262,7 +273,9 @@ def assemble_report(
     collects everything into a :class:`ReportContent` (``content.personas`` are the personas).
     Weights are taken from ``survey.weights`` when the survey has them. ``headline`` is the
     numeric question each persona's header shows (default: none, the size only); ``warnings``
-    go to the top of the executive summary.
+    go to the top of the executive summary. ``factor_scores`` and ``loadings`` are None when
+    the study ran no factor analysis; ``basis_items`` (the segmentation items) name the
+    personas instead of the factors (see :func:`~research.personas.build_personas`).
     """
     weights = survey_weights(survey)
     profiles = segment_profiles(
@@ -281,14 +294,18 @@ def assemble_report(
         weights=weights,
         scorecard=scorecard,
         headline=headline,
+        basis_items=basis_items,
     )
+    means = None
+    if factor_scores is not None:
+        means = _factor_means(factor_scores, assignments, factor_labels, weights=weights)
     return build_report_content(
         title=title,
         subtitle=subtitle,
         survey=survey,
         personas=personas,
         profiles=profiles,
-        factor_means=_factor_means(factor_scores, assignments, factor_labels, weights=weights),
+        factor_means=means,
         loadings=loadings,
         factor_labels=factor_labels,
         model_selection=model_selection,

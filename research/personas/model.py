@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Persona", "ReportContent", "SCORECARD_CRITERIA", "NEEDS_COLUMNS", "METRICS_COLUMNS"]
+__all__ = [
+    "Persona",
+    "ReportContent",
+    "SCORECARD_CRITERIA",
+    "NEEDS_COLUMNS",
+    "METRICS_COLUMNS",
+    "ANSWERS_COLUMNS",
+]
 
 #: The seven-part test of a good segment, in the order reports show it.
 SCORECARD_CRITERIA = (
@@ -31,6 +38,10 @@ NEEDS_COLUMNS = (
     "total_top_box", "sig",
 )  # fmt: skip
 METRICS_COLUMNS = ("variable", "label", "unit", "mean", "total_mean", "index", "sig")
+#: Columns of :attr:`Persona.answers`.
+ANSWERS_COLUMNS = (
+    "variable", "label", "category", "phrase", "share", "total_share", "index", "z", "sig",
+)  # fmt: skip
 
 
 def _empty(*columns: str):
@@ -56,7 +67,8 @@ class Persona:
     color : str
         Hex colour used for this segment in every chart.
     attitudes : pd.Series
-        Factor label -> segment mean of the standardised factor score (z units).
+        Factor label -> segment mean of the standardised factor score (z units); empty when
+        the study ran no factor analysis (no rating battery).
     distinctive_items : pd.DataFrame
         Columns ``item, text, construct, mean, total_mean, index, direction`` where
         ``index = 100 * mean / total_mean`` and ``direction`` is ``"higher"`` or ``"lower"``;
@@ -94,6 +106,13 @@ class Persona:
         The value or behaviour measure (a numeric question id, a row of ``metrics``) the study
         declares for the persona header (study file ``personas: {headline: ...}``); None: the
         header shows the segment's size only.
+    answers : pd.DataFrame
+        Columns :data:`ANSWERS_COLUMNS`: every answer to the single-choice items the segments
+        were found from (a categorical basis), most over-represented first: the segment's
+        ``share`` giving it and ``total_share`` of all respondents, ``index``, ``z`` (the
+        difference in the answer's standard deviations), ``sig`` and ``phrase`` (what the
+        answer says, as the persona's name uses it: "Gamble", "Never been skydiving").
+        Empty when the segments were found from attitudes.
     """
 
     segment: int
@@ -114,6 +133,7 @@ class Persona:
     interviews: int = 0
     scorecard: pd.DataFrame = _empty("criterion", "verdict", "status", "detail")
     headline: str | None = None
+    answers: pd.DataFrame = _empty(*ANSWERS_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -143,10 +163,10 @@ class ReportContent:
         letters (A = segment 1) this segment is significantly higher than.
     factor_means : pd.DataFrame
         Segment (rows, 1-based) by factor label (columns): mean standardised factor score,
-        for the heat map.
+        for the heat map; no columns when the study ran no factor analysis.
     loadings : pd.DataFrame
         Items (rows) by factor label (columns) with extra leading columns ``text`` and
-        ``construct``; rotated pattern loadings.
+        ``construct``; rotated pattern loadings (no rows without a factor analysis).
     model_selection : pd.DataFrame
         Columns ``k, log_likelihood, n_parameters, bic, aic, relative_entropy,
         smallest_share, chosen`` (the ones present).

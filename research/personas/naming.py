@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 
-from ..questionnaire import Questionnaire
+from ..questionnaire import Item, Questionnaire
 
-__all__ = ["factor_constructs", "factor_orientation", "name_segments", "describe_segment"]
+__all__ = [
+    "answer_phrase",
+    "describe_answers",
+    "describe_segment",
+    "factor_constructs",
+    "factor_orientation",
+    "name_by_answers",
+    "name_segments",
+]
 
 
 def factor_constructs(loadings: pd.DataFrame, q: Questionnaire) -> dict[str, str | None]:
@@ -209,16 +218,224 @@ def describe_segment(attitudes: pd.Series, demographics: pd.DataFrame) -> str:
     if low:
         parts.append(("low on " if parts else "Low on ") + _join(low))
     text = "; ".join(parts) if parts else "Close to the average on every dimension"
-    if demographics is not None and len(demographics):
-        over = demographics[(demographics["share"] >= 0.3) & (demographics["index"] >= 130)]
-        if "sig" in over:
-            over = over[over["sig"].isin(["higher", ""])]
-        over = over.sort_values(["index", "category"], ascending=[False, True]).head(2)
-        if len(over):
-            label = over["label"] if "label" in over else over["variable"]
-            shown = [
-                f"{cat} ({lab}, {share:.0%})"
-                for cat, lab, share in zip(over["category"], label, over["share"], strict=True)
-            ]
-            text += ". Over-represented: " + ", ".join(shown)
-    return text + "."
+    return text + _over_represented(demographics) + "."
+
+
+def _over_represented(demographics: pd.DataFrame | None) -> str:
+    """ ". Over-represented: ..." for the categories a segment over-represents, or ""."""
+    if demographics is None or not len(demographics):
+        return ""
+    over = demographics[(demographics["share"] >= 0.3) & (demographics["index"] >= 130)]
+    if "sig" in over:
+        over = over[over["sig"].isin(["higher", ""])]
+    over = over.sort_values(["index", "category"], ascending=[False, True]).head(2)
+    if not len(over):
+        return ""
+    label = over["label"] if "label" in over else over["variable"]
+    shown = [
+        f"{cat} ({lab}, {share:.0%})"
+        for cat, lab, share in zip(over["category"], label, over["share"], strict=True)
+    ]
+    return ". Over-represented: " + ", ".join(shown)
+
+
+# ------------------------------------------------------------------ names from the answers
+# A segmentation on single-choice (categorical) items, or one without a factor analysis, is
+# named from the segmentation items themselves: each answer category (or rating item) is a
+# trait with a standardised difference from the sample, and the rules above carry over:
+# names only for what a segment is high on, distinct names, "Middle Ground" otherwise.
+
+#: Least share of a segment giving an answer before that answer may name it: a name says what
+#: the segment does, not only that it does it more often (the description's over-represented
+#: categories use the same 30%).
+NAME_SHARE = 0.3
+#: Longest question part of an answer phrase ("Household Income: $150,000+").
+_LEAD = 40
+
+_YES = frozenset({"yes", "y", "true"})
+_NO = frozenset({"no", "n", "false"})
+#: Question openers of yes/no questions and the statements a Yes and a No answer make.
+_OPENERS = (
+    (r"(?:do|does) you ever\s+(.+)", "{}", "Never {}"),
+    (r"(?:have|has) you ever\s+(.+)", "{}", "Never {}"),
+    (r"(?:are|were) you ever\s+(.+)", "{}", "Never {}"),
+    (r"(?:do|does) you\s+(.+)", "{}", "Don't {}"),
+    (r"(?:are|were) you\s+(.+)", "{}", "Not {}"),
+    (r"have you\s+(.+)", "Have {}", "Haven't {}"),
+    (r"did you\s+(.+)", "Did {}", "Didn't {}"),
+    (r"(?:would|will) you\s+(.+)", "Would {}", "Wouldn't {}"),
+    (r"can you\s+(.+)", "Can {}", "Can't {}"),
+)
+
+
+def _plain(text: str) -> str:
+    """Question text on one line, without markup or the closing punctuation."""
+    text = re.sub(r"<[^>]*>", " ", str(text))
+    return " ".join(text.split()).strip().rstrip("?.!:;").strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:- ") + "\u2026"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def question_phrase(item: Item, limit: int = _LEAD) -> str:
+    """A few words naming a question: its wording (cut to `limit`), or its id if it has none."""
+    from ..factors.naming import _phrase
+
+    text = _plain(item.text)
+    wording = _phrase(text) if text.lower() != item.id.lower() else None
+    if not wording:
+        words = " ".join(item.id.replace("_", " ").split())
+        return _cap(words)
+    return _cut(_cap(text), limit)
+
+
+def answer_phrase(item: Item, label: str, labels: list[str]) -> str:
+    """What giving answer `label` to `item` says about a respondent, as a name can use it.
+
+    A yes/no question with a recognised opener becomes a statement ("Do you ever gamble?":
+    Yes "Gamble", No "Never gamble"); any other answer is the question's few words and the
+    answer ("Household Income: $150,000+").
+
+    Parameters
+    ----------
+    item : Item
+        A single-choice question.
+    label : str
+        The answer (one of its options' labels).
+    labels : list of str
+        Every option label of the question (a yes/no question has exactly a yes and a no).
+    """
+    kinds = {" ".join(str(x).lower().split()) for x in labels}
+    answer = " ".join(str(label).lower().split())
+    if len(kinds) == 2 and kinds & _YES and kinds & _NO:
+        text = _plain(item.text)
+        for pattern, yes, no in _OPENERS:
+            hit = re.fullmatch(pattern, text, flags=re.IGNORECASE)
+            if hit:
+                rest = hit.group(1)
+                return _cut(_cap((yes if answer in _YES else no).format(rest)), 40)
+    return f"{question_phrase(item)}: {' '.join(str(label).split())}"
+
+
+def _traits_of(traits: pd.DataFrame, seg: int) -> pd.DataFrame:
+    return traits[traits["segment"] == seg]
+
+
+def _high(mine: pd.DataFrame) -> pd.DataFrame:
+    """Traits a segment may be named for: well above the sample (and, for an answer, given by
+    at least :data:`NAME_SHARE` of the segment), highest first."""
+    ok = mine["z"] >= HIGH
+    ok &= (mine["kind"] != "answer") | (mine["value"] >= NAME_SHARE)
+    return mine[ok].sort_values(["z", "phrase"], ascending=[False, True], kind="stable")
+
+
+def _low(mine: pd.DataFrame) -> pd.DataFrame:
+    """Rating items a segment is well below the sample on, lowest first. Answers are never
+    "low": a segment low on one answer gives another (it is named for that one, if high)."""
+    ok = (mine["z"] <= -HIGH) & (mine["kind"] != "answer")
+    return mine[ok].sort_values(["z", "phrase"], kind="stable")
+
+
+def name_by_answers(
+    traits: pd.DataFrame, overrides: Mapping[int, str] | None = None
+) -> dict[int, str]:
+    """A distinct name per segment from the answers (or rating items) it is high on.
+
+    Parameters
+    ----------
+    traits : pandas.DataFrame
+        One row per segment and trait: ``segment, kind, phrase, z, value`` (``kind`` is
+        ``"answer"`` for an answer category, ``value`` its share in the segment; ``"rating"``
+        for a rating item, ``value`` its mean; ``z`` the difference from the sample in the
+        sample's standard deviations, see :func:`research.personas.build.answer_traits`).
+    overrides : mapping, optional
+        Segment -> name from the study file; they win.
+
+    Returns
+    -------
+    dict
+        Segment -> name. The trait a segment is highest on (``z >= 0.4``; an answer also given
+        by at least 30% of it) names it ("Gamble"); a name already taken gets the second
+        trait ("Gamble, drink alcohol"), then the share or z ("Gamble (71%)"). A segment high
+        on nothing is named for a rating item it is low on ("Low on ..."), else "Middle
+        Ground"; a name still taken gets a number.
+    """
+    overrides = {int(k): str(v) for k, v in (overrides or {}).items()}
+    names: dict[int, str] = {}
+    used: set[str] = set(overrides.values())
+    for seg in sorted(int(s) for s in traits["segment"].unique()):
+        if seg in overrides:
+            names[seg] = overrides[seg]
+            continue
+        mine = _traits_of(traits, seg)
+        high, low = _high(mine), _low(mine)
+        candidates = []
+        if len(high):
+            lead = high.iloc[0]
+            candidates.append(lead["phrase"])
+            candidates += [f"{lead['phrase']}, {_short(p)}" for p in high["phrase"].iloc[1:]]
+            how = f"{lead['value']:.0%}" if lead["kind"] == "answer" else f"{lead['z']:+.1f} SD"
+            candidates.append(f"{lead['phrase']} ({how})")
+        elif len(low):
+            first = _short(low["phrase"].iloc[0])
+            candidates.append(f"Low on {first}")
+            candidates += [f"Low on {first} and {_short(p)}" for p in low["phrase"].iloc[1:2]]
+        else:
+            candidates.append("Middle Ground")
+        candidates.append(f"Segment {seg}")
+        name = next((c for c in candidates if c not in used), None)
+        if name is None:
+            base, n = candidates[0], 2
+            while f"{base} ({n})" in used:
+                n += 1
+            name = f"{base} ({n})"
+        used.add(name)
+        names[seg] = name
+    return names
+
+
+def _figure(row: pd.Series) -> str:
+    if row["kind"] == "answer":
+        return f"{row['value']:.0%} vs {row['total']:.0%}"
+    return f"{row['value']:.1f} vs {row['total']:.1f}"
+
+
+def describe_answers(traits: pd.DataFrame, demographics: pd.DataFrame | None = None) -> str:
+    """One line: the answers (and rating items) a segment stands out on, with the figures.
+
+    ``traits`` are one segment's rows of :func:`name_by_answers`' table (plus ``total``, the
+    sample's share or mean); ``demographics`` as in :func:`describe_segment`, without the
+    segmentation items. E.g. "Gamble (100% vs 48% of all respondents) and drink alcohol
+    (99% vs 77%)."
+    """
+    # The traits a name may use (so name and line agree), strongest first.
+    said = [r for _, r in _high(traits).head(2).iterrows()]
+    answers = [r for r in said if r["kind"] == "answer"]
+    ratings = [r for r in said if r["kind"] != "answer"]
+    parts = []
+    if answers:
+        shown = [
+            f"{r['phrase'] if i == 0 else _short(r['phrase'])} ({_figure(r)}"
+            + (" of all respondents)" if i == 0 else ")")
+            for i, r in enumerate(answers)
+        ]
+        parts.append(_join(shown))
+    if ratings:
+        rated = "high on " + _join([f"{r['phrase']} ({_figure(r)})" for r in ratings])
+        # The strongest trait leads, as it leads the name.
+        parts.insert(0 if said[0]["kind"] != "answer" else len(parts), rated)
+    low = _low(traits)
+    if len(low):
+        parts.append(
+            "low on "
+            + _join([f"{_short(r.phrase)} ({_figure(r)})" for _, r in low.head(2).iterrows()])
+        )
+    text = "; ".join(parts) if parts else "Close to the average on every segmentation question"
+    return _cap(text) + _over_represented(demographics) + "."

@@ -223,6 +223,16 @@ def size_line(persona: Persona, n_segments: int | None = None, *, share: bool = 
     return f"{line} {MID_DOT} {fmt_share(persona.share)} of the sample" if share else line
 
 
+def has_factors(content: ReportContent) -> bool:
+    """Whether the study ran a factor analysis (it has attitude dimensions to show)."""
+    return len(content.factor_means.columns) > 0
+
+
+def has_answers(content: ReportContent) -> bool:
+    """Whether the personas carry the answers they were found from (a categorical basis)."""
+    return any(p.answers is not None and len(p.answers) for p in content.personas)
+
+
 def top_attitudes(persona: Persona, n: int = 4) -> list[tuple[str, float]]:
     """The ``n`` factors furthest from the average (largest |z| first)."""
     pairs = [(str(k), as_float(v)) for k, v in persona.attitudes.items()]

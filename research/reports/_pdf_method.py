@@ -23,7 +23,8 @@ __all__ = ["method_pages", "method_titles"]
 
 def method_titles(content: ReportContent) -> list[str]:
     """Titles of the appendix pages, in order."""
-    titles = ["Method: sample and attitude dimensions", "Method: choosing the segments"]
+    first = "sample and attitude dimensions" if c.has_factors(content) else "sample"
+    titles = [f"Method: {first}", "Method: choosing the segments"]
     if content.scorecard is not None and len(content.scorecard):
         titles.append("Segment scorecard")
     return titles
@@ -45,11 +46,18 @@ def _heading(page: Page, x: float, y: float, text: str) -> float:
 
 def _method_sample(content: ReportContent) -> Page:
     page = Page.new()
-    page.header(
-        "How this study was done: sample and attitude dimensions",
-        "Study facts, who was excluded before analysis and why, and the attitude factors the "
-        "segments are built on. Full tables are in the workbook.",
-    )
+    if c.has_factors(content):
+        page.header(
+            "How this study was done: sample and attitude dimensions",
+            "Study facts, who was excluded before analysis and why, and the attitude factors "
+            "the segments are built on. Full tables are in the workbook.",
+        )
+    else:
+        page.header(
+            "How this study was done: sample",
+            "Study facts and who was excluded before analysis and why. No factor analysis: the "
+            "study has no rating battery. Full tables are in the workbook.",
+        )
     top, left_w = CONTENT_TOP, 4.6
     x2 = MARGIN + left_w + 0.45
     right_w = PAGE_W - MARGIN - x2

@@ -18,6 +18,7 @@ from research.reports._pdf_layout import (
     wrap,
 )
 from research.reports.charts import (
+    answers_heatmap,
     attitude_heatmap,
     needs_frame,
     needs_overview_chart,
@@ -29,6 +30,7 @@ __all__ = [
     "summary_page",
     "sizes_page",
     "heatmap_page",
+    "answers_page",
     "needs_page",
     "has_needs",
 ]
@@ -209,6 +211,18 @@ def heatmap_page(content: ReportContent) -> Page:
         lambda ax: attitude_heatmap(content, ax, title=None),
         "Scores of \u00b10.50 or more are in bold. Which questionnaire items make up each "
         "factor: see the workbook, sheet Factor loadings.",
+    )
+
+
+def answers_page(content: ReportContent) -> Page:
+    return _chart_page(
+        "What each segment answered",
+        "Share of each segment giving each answer to the questions the segments were found "
+        "from. Colour: difference from all respondents (blue above, red below).",
+        lambda ax: answers_heatmap(content, ax, title=None),
+        "No factor analysis: the study has no rating battery, so the segments are profiled on "
+        "these answers. Every answer by segment, with significance tests: see the workbook, "
+        "sheet Profile table.",
     )
 
 

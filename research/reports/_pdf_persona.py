@@ -3,7 +3,8 @@
 Layout (A4 landscape): a header with the name in the persona colour, size and share, the
 one-line description and the value measure the study declares (``personas.headline``); a
 strip of scorecard verdicts when scored; then a grid of the charts the study has data for on
-the left (attitudes, top needs, who they are, how to reach them) and a text column on the right (interview themes with sentiment, quotes), filled with as much as fits.
+the left (the answers the segments were found from, attitudes, top needs, who they are, how to
+reach them) and a text column on the right (interview themes with sentiment, quotes), filled with as much as fits.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from research.reports._pdf_layout import (
     fit_size,
     wrap,
 )
-from research.reports.persona_charts import attitude_profile_chart, demographics_chart, needs_chart
+from research.reports.persona_charts import (
+    answers_chart,
+    attitude_profile_chart,
+    demographics_chart,
+    needs_chart,
+)
 
 __all__ = ["persona_page"]
 
@@ -118,10 +124,13 @@ _headline_lines = c.headline_lines
 
 
 def _panels(persona: Persona) -> list[str]:
-    """The chart panels this persona has data for, in reading order."""
+    """The chart panels this persona has data for, in reading order (at most four, the grid's
+    cells: beside the segmentation answers, "how to reach them" is the one left out)."""
     panels = []
     if persona.attitudes is not None and persona.attitudes.notna().any():
         panels.append("attitudes")
+    if persona.answers is not None and len(persona.answers):
+        panels.append("answers")
     if persona.needs is not None and len(persona.needs):
         panels.append("needs")
     demo = persona.demographics
@@ -133,7 +142,7 @@ def _panels(persona: Persona) -> list[str]:
             panels.append("who")
         if sections & {"Channels", "Technology"}:
             panels.append("reach")
-    return panels
+    return panels[:4]
 
 
 def _header(page: Page, content: ReportContent, persona: Persona, color: str) -> float:
@@ -188,7 +197,16 @@ def persona_page(content: ReportContent, persona: Persona, limit: float) -> Page
     cells = [grid[i // cols, i % cols] for i in range(len(panels))]
     for panel, cell in zip(panels, cells, strict=True):
         ax = page.fig.add_subplot(cell)
-        if panel == "attitudes":
+        if panel == "answers":
+            answers_chart(
+                persona,
+                ax,
+                max_rows=5,
+                title="What sets them apart",
+                label_width=22,
+                title_color=accent,
+            )
+        elif panel == "attitudes":
             attitude_profile_chart(
                 persona,
                 ax,

@@ -32,6 +32,7 @@ __all__ = ["persona_sheet", "themes_sheet", "quotes_sheet", "PERSONA_SECTIONS"]
 
 #: Section titles of a persona sheet, in order (a section without data is left out).
 PERSONA_SECTIONS = (
+    "Segmentation answers",
     "Attitude profile",
     "Top needs",
     "What sets them apart",
@@ -122,6 +123,8 @@ def _describing_rows(persona: Persona, sections: Sequence[str], metrics: bool) -
     if frame is not None and len(frame):
         section = frame["section"] if "section" in frame else "Demographics"
         mine = frame[pd.Series(section, index=frame.index).isin(sections)]
+        if persona.answers is not None and len(persona.answers):  # shown in their own section
+            mine = mine[~mine["variable"].isin(set(persona.answers["variable"]))]
         for r in mine.to_dict("records"):
             label = r.get("label") if not c.is_missing(r.get("label")) else r["variable"]
             rows.append(
@@ -142,6 +145,31 @@ def persona_sheet(ws: Worksheet, content: ReportContent, persona: Persona) -> No
     accent = color.lstrip("#")
     _header(ws, persona, content, color)
     row = 6
+
+    answers = persona.answers
+    if answers is not None and len(answers):
+        rows = [
+            [
+                r["label"],
+                r["category"],
+                r["share"],
+                r["total_share"],
+                r["index"],
+                r["z"],
+                _vs_rest(r.get("sig")),
+            ]
+            for r in answers.to_dict("records")
+        ]
+        cols = [
+            Col("Question", width=20, wrap=True),
+            Col("Answer", width=_WIDE, wrap=True),
+            Col("Segment", FMT_SHARE, 3, width=13),
+            Col("All respondents", FMT_SHARE, 3, width=15),
+            Col("Index", FMT_INDEX, 0, width=9),
+            Col("Difference (SD)", FMT_MEAN, 2, width=11),
+            Col("vs rest", width=10),
+        ]
+        row = _section(ws, row, "Segmentation answers", accent, cols, rows)
 
     att = [(str(k), c.as_float(v)) for k, v in persona.attitudes.items()]
     att = [(k, v) for k, v in att if v is not None]
@@ -359,7 +387,11 @@ def personas_overview_sheet(ws: Worksheet, content: ReportContent, colors: dict[
         Col("Description", width=50, wrap=True),
         Col("Respondents", width=13, fmt="#,##0"),
         Col("Share", width=9, fmt="0%"),
-        Col("Highest attitudes", width=34, wrap=True),
+        Col(
+            "Highest attitudes" if c.has_factors(content) else "Stand-out answers",
+            width=34,
+            wrap=True,
+        ),
         Col("Top needs", width=40, wrap=True),
         Col("Top interview themes", width=34, wrap=True),
         Col("Quote", width=60, wrap=True),
@@ -368,6 +400,11 @@ def personas_overview_sheet(ws: Worksheet, content: ReportContent, colors: dict[
     for p in content.personas:
         att = p.attitudes.sort_values(ascending=False).head(2)
         attitudes = "; ".join(f"{name} ({z:+.1f} SD)" for name, z in att.items())
+        if not len(att) and len(p.answers):
+            top = p.answers[p.answers["z"] > 0].head(2)
+            attitudes = "; ".join(
+                f"{r.phrase} ({r.share:.0%} vs {r.total_share:.0%})" for r in top.itertuples()
+            )
         needs = "; ".join(p.needs["text"].head(3)) if len(p.needs) and "text" in p.needs else ""
         labels = p.top_codes["label"] if "label" in p.top_codes else p.top_codes.get("code", [])
         themes = "; ".join(list(labels)[:3])

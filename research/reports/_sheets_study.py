@@ -167,9 +167,12 @@ def sizes_sheet(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -
         chart.width, chart.height = 16, 7.5
         ws.add_chart(chart, f"{chart_col}2")
 
+    top = max(last + 3, 18)
+    if not c.has_factors(content):
+        _answer_profile(ws, top, content, colors)
+        return
     # Attitude profile: segments x factors, colour-scaled, with a clustered bar chart.
     frame = content.factor_means.sort_index()
-    top = max(last + 3, 18)
     top = title(
         ws,
         top,
@@ -218,8 +221,53 @@ def sizes_sheet(ws: Worksheet, content: ReportContent, colors: dict[int, str]) -
         ws.add_chart(chart, f"A{a_last + 2}")
 
 
+def _answer_profile(ws: Worksheet, top: int, content: ReportContent, colors: dict) -> None:
+    """Without factors: each segment's share giving each answer it was found from."""
+    from research.reports.charts import answers_frame
+
+    shares, _ = answers_frame(content, max_columns=1_000)
+    note = (
+        "No factor analysis: the study has no rating battery, so there is no attitude "
+        "profile. "
+        + (
+            "Share of each segment giving each answer to the segmentation questions (of a "
+            "yes/no question, the yes); every answer is in the Profile table."
+            if len(shares.columns)
+            else "The Profile table shows every question by segment."
+        )
+    )
+    top = title(ws, top, "Answer profile" if len(shares.columns) else "Attitude profile", note)
+    if not len(shares.columns):
+        return
+    short = {p.segment: p.name for p in content.personas}
+    answers = [str(a) for a in shares.columns]
+    rows = [[int(s), short.get(int(s), ""), *shares.loc[s].tolist()] for s in shares.index]
+    cols = [Col("Segment", width=10, horizontal="center"), Col("Name", max_width=34)]
+    cols += [Col(a, FMT_SHARE, 3, width=max(11, min(len(a) + 2, 22)), wrap=True) for a in answers]
+    write_table(
+        ws,
+        top,
+        cols,
+        rows,
+        freeze=False,
+        autofilter=False,
+        row_fills=[{0: colors[s]} if s in colors else {} for s, *_ in rows],
+    )
+
+
 def loadings_sheet(ws: Worksheet, content: ReportContent) -> None:
     frame = content.loadings
+    if not c.has_factors(content):
+        put(
+            ws,
+            1,
+            1,
+            "No factor analysis was run: the study has no rating battery (at least 3 rating "
+            "items are needed), so there are no loadings. The segments are profiled on their "
+            "items: see the Profile table and each persona's sheet.",
+            font=NOTE_FONT,
+        )
+        return
     factors = [col for col in frame.columns if col not in ("text", "construct")]
     note = (
         "Rotated pattern loadings. Bold: |loading| \u2265 0.40, the item belongs to the factor. "

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
+import pandas as pd
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -30,10 +31,13 @@ __all__ = [
     "chart_style",
     "segment_sizes_chart",
     "attitude_heatmap",
+    "answers_heatmap",
+    "answers_frame",
     "needs_overview_chart",
     "needs_frame",
     "model_selection_chart",
     "attitude_profile_chart",
+    "answers_chart",
     "needs_chart",
     "demographics_chart",
     "attitude_limit",
@@ -226,74 +230,162 @@ def attitude_heatmap(
     with chart_style():
         fig, ax = _axes(ax)
         frame = content.factor_means.sort_index()
-        if frame.empty:
+        if frame.empty or not len(frame.columns):
             _empty(ax, "No factor scores")
             return fig
-        personas = {int(p.segment): p for p in content.personas}
-        colors = c.segment_colors(content)
         values = frame.to_numpy(dtype=float, na_value=np.nan)
-        nrow, ncol = values.shape
-        limit = attitude_limit(content)
-        mesh = ax.pcolormesh(
-            np.ma.masked_invalid(values),
-            cmap=_HEATMAP_CMAP,
-            vmin=-limit,
-            vmax=limit,
-            edgecolors="white",
-            linewidth=2,
+        text = [[c.fmt_signed(v) for v in row] for row in values]
+        _segment_heatmap(
+            fig,
+            ax,
+            content,
+            [int(s) for s in frame.index],
+            [str(f) for f in frame.columns],
+            values,
+            text,
+            attitude_limit(content),
+            "Mean factor score (z)\n0 = all respondents",
+            title,
         )
-        size = 11 if ncol <= 6 else 9
-        for i in range(nrow):
-            for j in range(ncol):
-                v = values[i, j]
-                if not np.isfinite(v):
-                    ax.text(j + 0.5, i + 0.5, "\u2013", ha="center", va="center", color=c.MUTED)
-                    continue
-                ax.text(
-                    j + 0.5,
-                    i + 0.5,
-                    c.fmt_signed(v),
-                    ha="center",
-                    va="center",
-                    fontsize=size,
-                    color="white" if abs(v) > 0.55 * limit else c.INK,
-                    fontweight="bold" if abs(v) >= 0.5 else "normal",
-                )
-        segs = [int(s) for s in frame.index]
-        for i, s in enumerate(segs):
-            ax.add_patch(
-                Rectangle(
-                    (-0.3, i + 0.12),
-                    0.18,
-                    0.76,
-                    color=colors.get(s, c.FALLBACK_COLOR),
-                    clip_on=False,
-                    linewidth=0,
-                )
-            )
-        labels = [
-            _wrap(c.persona_label(personas[s]) if s in personas else f"Segment {s}", 28)
-            for s in segs
-        ]
-        ax.set_yticks(np.arange(nrow) + 0.5, labels=labels)
-        wrap = max(10, int(90 / max(ncol, 1)))
-        ax.set_xticks(np.arange(ncol) + 0.5, labels=[_wrap(f, wrap) for f in frame.columns])
-        ax.xaxis.tick_top()
-        ax.set_xlim(-0.36, ncol)
-        ax.set_ylim(nrow, 0)
-        ax.tick_params(length=0)
-        ax.tick_params(axis="x", labelsize=9.5, labelcolor=c.INK, pad=6)
-        ax.tick_params(axis="y", pad=4)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        bar = fig.colorbar(mesh, ax=ax, shrink=0.75, pad=0.02, aspect=25)
-        bar.set_ticks([-limit, 0, limit], labels=[c.fmt_signed(-limit), "0", c.fmt_signed(limit)])
-        bar.outline.set_visible(False)
-        bar.ax.tick_params(length=0, labelsize=8)
-        bar.set_label("Mean factor score (z)\n0 = all respondents", color=c.MUTED, fontsize=8.5)
-        if title:
-            ax.set_title(esc(title), pad=28)
         return fig
+
+
+def answers_heatmap(
+    content: ReportContent,
+    ax: Axes | None = None,
+    *,
+    title: str | None = "What each segment answered",
+) -> Figure:
+    """Segments by the answers they were found from: each segment's share giving each answer,
+    coloured by its difference from all respondents (blue above, red below).
+
+    Of a yes/no question only the yes is shown (the no is its mirror image); with many
+    answers, the 12 that differ most between segments (:func:`answers_frame`).
+    """
+    with chart_style():
+        fig, ax = _axes(ax)
+        shares, z = answers_frame(content)
+        if shares.empty:
+            _empty(ax, "No segmentation answers")
+            return fig
+        text = [[c.fmt_share(v) for v in row] for row in shares.to_numpy(dtype=float)]
+        _segment_heatmap(
+            fig,
+            ax,
+            content,
+            [int(s) for s in shares.index],
+            [str(f) for f in shares.columns],
+            z.to_numpy(dtype=float, na_value=np.nan),
+            text,
+            1.0,
+            "Difference from all respondents,\nin SDs of the answer (share shown)",
+            title,
+        )
+        return fig
+
+
+def answers_frame(content: ReportContent, max_columns: int = 12):
+    """(shares, z): segments (rows) by answer phrase (columns) of the personas' ``answers``.
+
+    One column per answer of the segmentation items, in questionnaire order; of a question
+    with two answers only one (its yes, else the rarer answer), since the other mirrors it;
+    at most `max_columns`, those whose z differs most from 0 in some segment.
+    """
+    parts = [p.answers.assign(segment=int(p.segment)) for p in content.personas if len(p.answers)]
+    if not parts:
+        return pd.DataFrame(), pd.DataFrame()
+    rows = pd.concat(parts, ignore_index=True)
+    chosen = []
+    for variable, group in rows.groupby("variable", sort=False):
+        cats = list(dict.fromkeys(group["category"]))
+        if len(cats) == 2:
+            yes = [k for k in cats if str(k).strip().lower() in ("yes", "y", "true")]
+            totals = group.drop_duplicates("category").set_index("category")["total_share"]
+            cats = yes[:1] or [totals.astype(float).idxmin()]
+        chosen += [(variable, k) for k in cats]
+    # Questionnaire order, as the profile table lists the answers.
+    order: dict[tuple, int] = {}
+    profiles = content.profiles
+    if {"variable", "category"} <= set(profiles.columns):
+        for v, k in zip(profiles["variable"], profiles["category"], strict=True):
+            order.setdefault((v, k), len(order))
+    chosen.sort(key=lambda vk: order.get(vk, len(order)))
+    rows = rows.set_index(["variable", "category"])
+    wide = {}
+    for key in chosen:
+        mine = rows.loc[[key]]
+        wide[key] = mine.set_index("segment")[["share", "z", "phrase"]]
+    strongest = sorted(chosen, key=lambda k: -float(wide[k]["z"].abs().max()))[:max_columns]
+    chosen = [k for k in chosen if k in strongest]
+    names = [str(wide[k]["phrase"].iloc[0]) for k in chosen]
+    shares = pd.DataFrame({n: wide[k]["share"] for n, k in zip(names, chosen, strict=True)})
+    z = pd.DataFrame({n: wide[k]["z"] for n, k in zip(names, chosen, strict=True)})
+    return shares.sort_index().astype(float), z.sort_index().astype(float)
+
+
+def _segment_heatmap(fig, ax, content, segs, columns, values, text, limit, bar_label, title):
+    """Segments (rows, with a colour strip) by `columns`: `values` on a diverging map from
+    -`limit` to `limit`, each cell annotated with its `text`."""
+    personas = {int(p.segment): p for p in content.personas}
+    colors = c.segment_colors(content)
+    nrow, ncol = values.shape
+    mesh = ax.pcolormesh(
+        np.ma.masked_invalid(values),
+        cmap=_HEATMAP_CMAP,
+        vmin=-limit,
+        vmax=limit,
+        edgecolors="white",
+        linewidth=2,
+    )
+    size = 11 if ncol <= 6 else 9
+    for i in range(nrow):
+        for j in range(ncol):
+            v = values[i, j]
+            if not np.isfinite(v):
+                ax.text(j + 0.5, i + 0.5, "\u2013", ha="center", va="center", color=c.MUTED)
+                continue
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                text[i][j],
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if abs(v) > 0.55 * limit else c.INK,
+                fontweight="bold" if abs(v) >= 0.5 else "normal",
+            )
+    for i, s in enumerate(segs):
+        ax.add_patch(
+            Rectangle(
+                (-0.3, i + 0.12),
+                0.18,
+                0.76,
+                color=colors.get(s, c.FALLBACK_COLOR),
+                clip_on=False,
+                linewidth=0,
+            )
+        )
+    labels = [
+        _wrap(c.persona_label(personas[s]) if s in personas else f"Segment {s}", 28) for s in segs
+    ]
+    ax.set_yticks(np.arange(nrow) + 0.5, labels=labels)
+    wrap = max(10, int(90 / max(ncol, 1)))
+    ax.set_xticks(np.arange(ncol) + 0.5, labels=[_wrap(f, wrap) for f in columns])
+    ax.xaxis.tick_top()
+    ax.set_xlim(-0.36, ncol)
+    ax.set_ylim(nrow, 0)
+    ax.tick_params(length=0)
+    ax.tick_params(axis="x", labelsize=9.5, labelcolor=c.INK, pad=6)
+    ax.tick_params(axis="y", pad=4)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    bar = fig.colorbar(mesh, ax=ax, shrink=0.75, pad=0.02, aspect=25)
+    bar.set_ticks([-limit, 0, limit], labels=[c.fmt_signed(-limit), "0", c.fmt_signed(limit)])
+    bar.outline.set_visible(False)
+    bar.ax.tick_params(length=0, labelsize=8)
+    bar.set_label(bar_label, color=c.MUTED, fontsize=8.5)
+    if title:
+        ax.set_title(esc(title), pad=28)
 
 
 # Needs and model-selection charts, and the persona charts, live in their own modules;
@@ -304,6 +396,7 @@ from research.reports.overview_charts import (  # noqa: E402
     needs_overview_chart,
 )
 from research.reports.persona_charts import (  # noqa: E402
+    answers_chart,
     attitude_profile_chart,
     demographics_chart,
     needs_chart,

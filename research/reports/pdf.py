@@ -5,7 +5,8 @@ Pages, for ``n`` personas (:func:`page_count`):
 1. cover: title, subtitle, date, key facts, contents;
 2. executive summary: every segment at a glance (colour, name, share, one line, top need,
    where to reach them);
-3. segment sizes; 4. attitude heat map; 5. needs by segment (when the study has needs items);
+3. segment sizes; 4. attitude heat map (without a factor analysis: the answers the segments
+   were found from, by segment); 5. needs by segment (when the study has needs items);
 6. one page per persona: header, scorecard verdicts, attitudes, top needs, who they are, how
    to reach them, interview themes and quotes;
 7. appendix: study facts, data quality, factor solution; model selection and significance
@@ -31,6 +32,7 @@ from research.reports import _common as c
 from research.reports._pdf_layout import PAGE_SIZE, Page
 from research.reports._pdf_method import method_pages, method_titles
 from research.reports._pdf_pages import (
+    answers_page,
     cover_page,
     has_needs,
     heatmap_page,
@@ -40,6 +42,8 @@ from research.reports._pdf_pages import (
 )
 from research.reports._pdf_persona import persona_page
 from research.reports.charts import (
+    answers_chart,
+    answers_heatmap,
     attitude_heatmap,
     attitude_limit,
     attitude_profile_chart,
@@ -56,7 +60,11 @@ __all__ = ["write_pdf", "write_pngs", "page_count", "page_titles", "png_charts",
 
 def page_titles(content: ReportContent) -> list[str]:
     """What each page of the PDF is, in order (the cover lists them as contents)."""
-    titles = ["Cover", "Executive summary", "Segment sizes", "Attitudes by segment"]
+    titles = ["Cover", "Executive summary", "Segment sizes"]
+    if c.has_factors(content):
+        titles.append("Attitudes by segment")
+    elif c.has_answers(content):
+        titles.append("Answers by segment")
     if has_needs(content):
         titles.append("Needs by segment")
     titles += [c.persona_label(p) for p in content.personas]
@@ -75,8 +83,11 @@ def _builders(content: ReportContent, created: datetime) -> list[Callable[[], Pa
         lambda: cover_page(content, created, contents),
         lambda: summary_page(content),
         lambda: sizes_page(content),
-        lambda: heatmap_page(content),
     ]
+    if c.has_factors(content):
+        builders.append(lambda: heatmap_page(content))
+    elif c.has_answers(content):
+        builders.append(lambda: answers_page(content))
     if has_needs(content):
         builders.append(lambda: needs_page(content))
     builders += [(lambda p=p: persona_page(content, p, limit)) for p in content.personas]
@@ -149,20 +160,35 @@ def png_charts(content: ReportContent) -> list[tuple[str, Callable[[], Figure]]]
     limit = attitude_limit(content)
     charts: list[tuple[str, Callable[[], Figure]]] = [
         ("segment_sizes.png", lambda: segment_sizes_chart(content)),
-        ("attitude_heatmap.png", lambda: attitude_heatmap(content)),
     ]
+    if c.has_factors(content):
+        charts.append(("attitude_heatmap.png", lambda: attitude_heatmap(content)))
+    elif c.has_answers(content):
+        charts.append(("answers_heatmap.png", lambda: answers_heatmap(content)))
     if has_needs(content):
         charts.append(("needs_by_segment.png", lambda: needs_overview_chart(content)))
     for p in content.personas:
         label = c.persona_label(p)
         s = p.segment
+        if len(p.answers):
+            charts.append(
+                (
+                    f"segment_{s}_answers.png",
+                    lambda p=p, label=label: answers_chart(
+                        p, title=f"{label}: what sets them apart"
+                    ),
+                )
+            )
+        if c.has_factors(content):
+            charts.append(
+                (
+                    f"segment_{s}_attitudes.png",
+                    lambda p=p, label=label: attitude_profile_chart(
+                        p, limit=limit, title=f"{label}: attitudes compared with all respondents"
+                    ),
+                )
+            )
         charts += [
-            (
-                f"segment_{s}_attitudes.png",
-                lambda p=p, label=label: attitude_profile_chart(
-                    p, limit=limit, title=f"{label}: attitudes compared with all respondents"
-                ),
-            ),
             (
                 f"segment_{s}_needs.png",
                 lambda p=p, label=label: needs_chart(p, title=f"{label}: top needs"),
@@ -189,8 +215,10 @@ def png_charts(content: ReportContent) -> list[tuple[str, Callable[[], Figure]]]
 def write_pngs(content: ReportContent, folder: str | os.PathLike[str]) -> list[Path]:
     """Write every chart as a 16:9 PNG at 150 dpi, for slides; return the paths in order.
 
-    Files: ``segment_sizes.png``, ``attitude_heatmap.png``, ``needs_by_segment.png`` (when
-    the study has needs items), then for each segment ``s`` ``segment_{s}_attitudes.png``,
+    Files: ``segment_sizes.png``, ``attitude_heatmap.png`` (or ``answers_heatmap.png`` when
+    the study ran no factor analysis and segmented single-choice answers),
+    ``needs_by_segment.png`` (when the study has needs items), then for each segment ``s``
+    ``segment_{s}_answers.png`` (answers basis), ``segment_{s}_attitudes.png`` (with factors),
     ``segment_{s}_needs.png``, ``segment_{s}_demographics.png`` and
     ``segment_{s}_channels.png``. Each file is written atomically; the folder is created if
     needed. Raises :class:`ReportError` if a file cannot be written.

@@ -1,4 +1,5 @@
-"""Charts of one persona: attitude profile, top needs, who they are and how to reach them.
+"""Charts of one persona: attitude profile (or the answers it was found from), top needs, who
+they are and how to reach them.
 
 Same conventions as :mod:`research.reports.charts`: draw on ``ax`` or on a new 16:9 figure,
 return the figure; the segment's own colour for its bars, grey for all respondents, blue /
@@ -21,7 +22,7 @@ from research.personas.model import Persona
 from research.reports import _common as c
 from research.reports.charts import _axes, _empty, _title, _wrap, chart_style
 
-__all__ = ["attitude_profile_chart", "needs_chart", "demographics_chart"]
+__all__ = ["answers_chart", "attitude_profile_chart", "needs_chart", "demographics_chart"]
 
 
 def _index_value(index: object) -> float:
@@ -132,52 +133,86 @@ def demographics_chart(
         if rows.empty:
             _empty(ax, "No demographic data")
             return fig
-        color = c.hex_color(persona.color, segment=persona.segment)
-        y = np.arange(len(rows))
-        seg = rows["share"].astype(float).to_numpy() * 100
-        tot = rows["total_share"].astype(float).to_numpy() * 100
-        ax.barh(y - 0.2, seg, height=0.38, color=color, zorder=2, label="This segment")
-        ax.barh(y + 0.2, tot, height=0.38, color=c.TOTAL_GREY, zorder=2, label="All respondents")
-        top = max(float(np.nanmax(np.concatenate([seg, tot]))), 1.0)
-        for yi, s, t in zip(y, rows["share"], rows["total_share"], strict=True):
-            ax.text(
-                float(s) * 100 + top * 0.015, yi - 0.2, c.fmt_share(s), va="center", fontsize=8.5
-            )
-            ax.text(
-                float(t) * 100 + top * 0.015,
-                yi + 0.2,
-                c.fmt_share(t),
-                va="center",
-                fontsize=8,
-                color=c.MUTED,
-            )
-        values = [_index_value(i) for i in rows["index"]]
-        bold = [abs(v - 100) >= 20 for v in values]
-        _index_column(ax, y, rows["index"], bold, header_y=-0.75)
-        labels = [
-            _wrap(f"{r.category} ({r.label})", label_width, max_lines=2)
-            for r in rows.itertuples(index=False)
-        ]
-        ax.set_yticks(y, labels=labels)
-        ax.set_ylim(len(rows) - 0.45, -0.85)
-        ax.set_xlim(0, top * 1.6)
-        ax.xaxis.set_visible(False)
-        ax.spines[["bottom", "top", "right"]].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        if legend:
-            ax.legend(
-                handles=[
-                    Patch(color=color, label="This segment"),
-                    Patch(color=c.TOTAL_GREY, label="All respondents"),
-                ],
-                loc="upper left",
-                bbox_to_anchor=(0.0, 0.0),
-                ncol=2,
-                borderaxespad=0.3,
-                handlelength=1.2,
-            )
+        labels = [f"{r.category} ({r.label})" for r in rows.itertuples(index=False)]
+        _share_bars(ax, persona, rows, labels, label_width, legend)
         _title(ax, title, title_color)
         return fig
+
+
+def answers_chart(
+    persona: Persona,
+    ax: Axes | None = None,
+    *,
+    max_rows: int = 6,
+    title: str | None = "What sets them apart",
+    label_width: int = 26,
+    legend: bool = True,
+    title_color: str | None = None,
+) -> Figure:
+    """The answers to the segmentation questions this segment gives most over the average.
+
+    Share of the segment (its colour) and of all respondents (grey) giving each answer, the
+    answers with the largest positive difference first (``Persona.answers``, ordered by z);
+    the index is printed on the right.
+    """
+    with chart_style():
+        fig, ax = _axes(ax)
+        frame = persona.answers
+        rows = frame.head(max_rows) if frame is not None else None
+        if rows is None or rows.empty:
+            _empty(ax, "No segmentation answers")
+            return fig
+        # A statement ("Never gamble") as it is; "Question: answer" answer first, as the
+        # demographics charts do, so wrapping never cuts the answer off.
+        labels = [
+            f"{r.category} ({r.label})" if str(r.phrase).endswith(f": {r.category}") else r.phrase
+            for r in rows.itertuples(index=False)
+        ]
+        _share_bars(ax, persona, rows, labels, label_width, legend)
+        _title(ax, title, title_color)
+        return fig
+
+
+def _share_bars(ax: Axes, persona: Persona, rows, labels, label_width: int, legend: bool) -> None:
+    """Paired bars (segment, all respondents) of ``rows``' shares, with the index column."""
+    color = c.hex_color(persona.color, segment=persona.segment)
+    y = np.arange(len(rows))
+    seg = rows["share"].astype(float).to_numpy() * 100
+    tot = rows["total_share"].astype(float).to_numpy() * 100
+    ax.barh(y - 0.2, seg, height=0.38, color=color, zorder=2, label="This segment")
+    ax.barh(y + 0.2, tot, height=0.38, color=c.TOTAL_GREY, zorder=2, label="All respondents")
+    top = max(float(np.nanmax(np.concatenate([seg, tot]))), 1.0)
+    for yi, s, t in zip(y, rows["share"], rows["total_share"], strict=True):
+        ax.text(float(s) * 100 + top * 0.015, yi - 0.2, c.fmt_share(s), va="center", fontsize=8.5)
+        ax.text(
+            float(t) * 100 + top * 0.015,
+            yi + 0.2,
+            c.fmt_share(t),
+            va="center",
+            fontsize=8,
+            color=c.MUTED,
+        )
+    values = [_index_value(i) for i in rows["index"]]
+    bold = [abs(v - 100) >= 20 for v in values]
+    _index_column(ax, y, rows["index"], bold, header_y=-0.75)
+    ax.set_yticks(y, labels=[_wrap(t, label_width, max_lines=2) for t in labels])
+    ax.set_ylim(len(rows) - 0.45, -0.85)
+    ax.set_xlim(0, top * 1.6)
+    ax.xaxis.set_visible(False)
+    ax.spines[["bottom", "top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    if legend:
+        ax.legend(
+            handles=[
+                Patch(color=color, label="This segment"),
+                Patch(color=c.TOTAL_GREY, label="All respondents"),
+            ],
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            ncol=2,
+            borderaxespad=0.3,
+            handlelength=1.2,
+        )
 
 
 def needs_chart(
