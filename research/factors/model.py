@@ -198,7 +198,12 @@ class FactorModel(Estimator):
                 f"needs at least {needed} ({RESPONDENTS_PER_ITEM} per item and at least "
                 f"{MIN_RESPONDENTS})"
             )
-        constant = [str(c) for c in items.columns if items[c].nunique(dropna=True) < 2]
+        values = items.to_numpy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are constant too
+            spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+        # fewer than two distinct answers: all equal or none (NaN spread)
+        constant = [str(c) for c, s in zip(items.columns, spread, strict=True) if not s > 0]
         if constant:
             raise DataError(
                 f"constant items {constant}: every respondent gave the same answer (or none), so "

@@ -42,10 +42,14 @@ def cronbach_alpha(data: pd.DataFrame) -> float:
     neuroticism items give 0.81, psych's published value (checked in ``tests/test_factors.py``).
     """
     items = numeric_items(data).dropna(axis=0, how="any")
-    n, k = items.shape
+    return _alpha(items.to_numpy())
+
+
+def _alpha(values: np.ndarray) -> float:
+    """Cronbach's alpha of complete respondents x items ``values`` (see :func:`cronbach_alpha`)."""
+    n, k = values.shape
     if k < 2 or n < 2:
         return float("nan")
-    values = items.to_numpy()
     total_var = values.sum(axis=1).var(ddof=1)
     if not total_var > 0:
         return float("nan")
@@ -74,14 +78,15 @@ def alpha_if_dropped(data: pd.DataFrame) -> pd.DataFrame:
     """
     items = numeric_items(data).dropna(axis=0, how="any")
     rows = []
-    values = items.to_numpy()
+    # Column-major like a DataFrame's own block, so sums run in the same order (same bits).
+    values = np.asfortranarray(items.to_numpy())
     total = values.sum(axis=1)
-    for j, name in enumerate(items.columns):
-        rest = items.drop(columns=name)
+    for j in range(values.shape[1]):
+        rest = np.asfortranarray(np.delete(values, j, axis=1))
         rest_sum = total - values[:, j]
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.corrcoef(values[:, j], rest_sum)[0, 1] if len(values) > 1 else np.nan
-        rows.append({"alpha_if_dropped": cronbach_alpha(rest), "item_rest_r": float(r)})
+        rows.append({"alpha_if_dropped": _alpha(rest), "item_rest_r": float(r)})
     return pd.DataFrame(rows, index=pd.Index(list(items.columns), name="item"))
 
 

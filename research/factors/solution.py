@@ -101,11 +101,12 @@ class FactorSolution:
 
 def _members(loadings: pd.DataFrame) -> dict[str, list[str]]:
     """Each factor's items: primary (largest absolute) loading on it, at least 0.3."""
-    primary = loadings.abs().idxmax(axis=1)
-    strongest = loadings.abs().max(axis=1)
+    size = np.abs(loadings.to_numpy(dtype=float))
+    primary = size.argmax(axis=1)  # first of equal maxima, as idxmax
+    strong = size.max(axis=1) >= PRIMARY_LOADING_MIN
     return {
-        f: [i for i in loadings.index if primary[i] == f and strongest[i] >= PRIMARY_LOADING_MIN]
-        for f in loadings.columns
+        f: [i for i, j, ok in zip(loadings.index, primary, strong, strict=True) if ok and j == col]
+        for col, f in enumerate(loadings.columns)
     }
 
 
