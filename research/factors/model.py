@@ -10,6 +10,7 @@ import pandas as pd
 from research.errors import DataError
 from research.estimator import Estimator, check_fitted, convergence_warning
 from research.factors._linalg import single_threaded_blas
+from research.factors._special import linear_sum_assignment
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
 from research.factors.correlation import CORRELATION_METHODS, correlate
@@ -360,8 +361,6 @@ class FactorModel(Estimator):
         check_fitted(self, "loadings_")
         if self.rotation in OBLIQUE_ROTATIONS or self.n_factors_ == 1:
             return self.loadings_, self.phi_
-        from scipy.optimize import linear_sum_assignment
-
         rotated = rotate(self.unrotated_.to_numpy(), "oblimin")
         fitted = self.loadings_.to_numpy()
         norms = np.linalg.norm(fitted, axis=0)[:, None] * np.linalg.norm(rotated.loadings, axis=0)
