@@ -188,7 +188,9 @@ class FactorModel(Estimator):
     def _check_data(X: pd.DataFrame) -> pd.DataFrame:
         """Numeric, non-constant items and enough respondents; returns a float copy."""
         items = numeric_items(X)
-        items = items.loc[items.notna().any(axis=1)]
+        answered = items.notna().to_numpy().any(axis=1)
+        if not answered.all():
+            items = items.loc[answered]
         n, p = items.shape
         if p < MIN_ITEMS:
             raise DataError(f"factor analysis needs at least {MIN_ITEMS} items, got {p}")

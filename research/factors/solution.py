@@ -10,11 +10,12 @@ import pandas as pd
 
 from research.errors import DataError, suggest
 from research.factors._linalg import single_threaded_blas
+from research.factors._validation import numeric_items
 from research.factors.flags import item_flags
 from research.factors.model import FactorModel
 from research.factors.naming import factor_labels
 from research.factors.nfactors import NFactors
-from research.factors.reliability import Omega, alpha_if_dropped, cronbach_alpha, omega
+from research.factors.reliability import Omega, _alpha, _alpha_if_dropped, omega
 
 __all__ = [
     "PRIMARY_LOADING_MIN",
@@ -141,13 +142,11 @@ def reliability_table(
     published value. The omegas are psych's ``omega.group`` for the same items.
     """
     rows = []
-    for factor, members in _members(loadings).items():
-        signs = np.sign(loadings.loc[members, factor].to_numpy())
-        alpha = cronbach_alpha(items[members] * signs) if members else float("nan")
+    for factor, (members, values) in _keyed_answers(items, loadings).items():
         row = {
             "n_items": len(members),
             "items": ", ".join(str(m) for m in members),
-            "cronbach_alpha": alpha,
+            "cronbach_alpha": _alpha(values),
         }
         if omega_result is not None:
             groups = omega_result.groups
@@ -161,15 +160,38 @@ def reliability_table(
     return pd.DataFrame(rows, index=pd.Index(list(loadings.columns), name="factor"))
 
 
+def _keyed_answers(
+    items: pd.DataFrame, loadings: pd.DataFrame
+) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Each factor's items and their complete-case answers, negated where the loading is.
+
+    Column-major, as a DataFrame's own block, so alpha's sums run in the same order as in
+    :func:`research.factors.cronbach_alpha` (same results).
+    """
+    answers = numeric_items(items)  # validated once for every factor
+    values = answers.to_numpy()
+    position = {c: i for i, c in enumerate(answers.columns)}
+    keyed = {}
+    for factor, members in _members(loadings).items():
+        signs = np.sign(loadings.loc[members, factor].to_numpy(dtype=float))
+        chosen = values[:, [position[m] for m in members]] * signs
+        complete = ~np.isnan(chosen).any(axis=1)
+        keyed[factor] = (members, np.asfortranarray(chosen[complete]))
+    return keyed
+
+
 def _item_reliability(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFrame:
     frames = []
-    for factor, members in _members(loadings).items():
+    for factor, (members, values) in _keyed_answers(items, loadings).items():
         if len(members) < 2:
             continue
-        signs = np.sign(loadings.loc[members, factor].to_numpy())
-        table = alpha_if_dropped(items[members] * signs)
-        table.insert(0, "factor", factor)
-        frames.append(table)
+        alphas, rest_r = _alpha_if_dropped(values)
+        frames.append(
+            pd.DataFrame(
+                {"factor": factor, "alpha_if_dropped": alphas, "item_rest_r": rest_r},
+                index=pd.Index(members, name="item"),
+            )
+        )
     if not frames:
         return pd.DataFrame(
             columns=["factor", "alpha_if_dropped", "item_rest_r"], index=pd.Index([], name="item")
@@ -261,7 +283,8 @@ def fit_factors(
             )
     # small items x items matrices throughout: one BLAS thread is faster (see model.fit)
     with single_threaded_blas():
-        data = responses[items]
+        # Checked and made one float block once, not again by each step (fit, scores, alphas).
+        data = numeric_items(responses[items])
         model = FactorModel(
             n_factors=n_factors,
             method=method,
