@@ -25,9 +25,9 @@ SCIPY_HEAVY = ("scipy.optimize", "scipy.special", "scipy.stats", "scipy.linalg",
 
 PROBE = """
 import json, sys
-from research.cli import app
+from research.cli import main
 try:
-    app(sys.argv[1:], prog_name="research")
+    main()  # the console script's entry point, as a user runs it
 except SystemExit as exc:
     code = exc.code
 else:
