@@ -60,6 +60,7 @@ def test_noncentral_chi_square_matches_scipy() -> None:
                 worst = max(worst, abs(_special.ncx2_cdf(x, df, nc) - sc.chndtr(x, df, nc)))
     assert worst < 1e-13
     assert _special.ncx2_cdf(0.0, 5, 3) == 0.0
+    assert np.isnan(_special.ncx2_cdf(np.nan, 5, 3)) and np.isnan(_special.chi2_sf(5, np.nan))
     assert _special.ncx2_cdf(7.0, 5, 0.0) == pytest.approx(sc.chdtr(5, 7.0), rel=1e-14)
 
 
