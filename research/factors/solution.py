@@ -141,8 +141,14 @@ def reliability_table(
     (:func:`research.factors.cronbach_alpha`); on bfi the neuroticism factor gets 0.81, psych's
     published value. The omegas are psych's ``omega.group`` for the same items.
     """
+    return _reliability_table(_keyed_answers(items, loadings), omega_result)
+
+
+def _reliability_table(
+    keyed: dict[str, tuple[list[str], np.ndarray]], omega_result: Omega | None
+) -> pd.DataFrame:
     rows = []
-    for factor, (members, values) in _keyed_answers(items, loadings).items():
+    for factor, (members, values) in keyed.items():
         row = {
             "n_items": len(members),
             "items": ", ".join(str(m) for m in members),
@@ -157,7 +163,7 @@ def reliability_table(
             ):
                 row[col] = float(groups.loc[factor, src]) if factor in groups.index else np.nan
         rows.append(row)
-    return pd.DataFrame(rows, index=pd.Index(list(loadings.columns), name="factor"))
+    return pd.DataFrame(rows, index=pd.Index(list(keyed), name="factor"))
 
 
 def _keyed_answers(
@@ -180,9 +186,9 @@ def _keyed_answers(
     return keyed
 
 
-def _item_reliability(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFrame:
+def _item_reliability(keyed: dict[str, tuple[list[str], np.ndarray]]) -> pd.DataFrame:
     frames = []
-    for factor, (members, values) in _keyed_answers(items, loadings).items():
+    for factor, (members, values) in keyed.items():
         if len(members) < 2:
             continue
         alphas, rest_r = _alpha_if_dropped(values)
@@ -297,6 +303,7 @@ def fit_factors(
         ).fit(data)
         loadings = model.loadings_.copy()
         fitted = data[model.items_]
+        keyed = _keyed_answers(fitted, loadings)  # for alpha and alpha-if-dropped alike
         omega_result = None
         if model.n_factors_ > 1:
             pattern, phi = model.oblique_solution()
@@ -305,7 +312,7 @@ def fit_factors(
                 pattern,
                 phi,
                 communalities=model.communalities_,
-                groups=_members(loadings),
+                groups={factor: members for factor, (members, _) in keyed.items()},
             )
         return FactorSolution(
             loadings=loadings,
@@ -313,7 +320,7 @@ def fit_factors(
             communalities=model.communalities_.copy(),
             variance=model.variance_.copy(),
             scores=model.transform(data),
-            reliability=reliability_table(fitted, loadings, omega_result),
+            reliability=_reliability_table(keyed, omega_result),
             labels=factor_labels(
                 loadings, constructs, construct_labels, wording=wording, overrides=labels
             ),
@@ -323,7 +330,7 @@ def fit_factors(
             uniquenesses=model.uniquenesses_.copy(),
             fit=dict(model.fit_),
             flags=item_flags(loadings, constructs),
-            item_reliability=_item_reliability(fitted, loadings),
+            item_reliability=_item_reliability(keyed),
             omega=omega_result,
             n_factors=model.n_factors_table_,
             correlation_method=model.correlation_info_.method,
