@@ -22,6 +22,7 @@ CSV files
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -195,6 +196,31 @@ def _numbers_text(values: np.ndarray) -> Any:
     return pc.if_else(pa.array(other), pa.array(patch, pa.string()), text)
 
 
+@functools.cache
+def _arrow_writes_like_repr() -> bool:
+    """Whether the installed Arrow formats floats in :data:`_ARROW_SAFE` as ``repr`` does.
+
+    Checked once per process on values of every magnitude in the range (a different Arrow
+    version could format differently; the fast writer is then not used).
+    """
+    import numpy as np
+
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return False
+    steps = np.arange(400)
+    mantissas = 1.0 + (steps * 0.6180339887498949) % 9.0  # spread over [1, 10)
+    probe = mantissas * 10.0 ** (steps % 14 - 4) * np.where(steps % 2, -1.0, 1.0)
+    probe = np.concatenate([probe, [0.1, 1 / 3, -2 / 3, 1e-4 + 1e-19, 0.00012345678901234567,
+                                    9999999999.999998, 123456.789, 2.5, -0.5]])  # fmt: skip
+    probe = probe[(np.abs(probe) >= _ARROW_SAFE[0]) & (np.abs(probe) < _ARROW_SAFE[1])]
+    probe = probe[probe != np.trunc(probe)]
+    text = pc.cast(pa.array(probe), pa.string()).to_pylist()
+    return text == [repr(x) for x in probe.tolist()]
+
+
 def _fast_numeric_csv(data: pd.DataFrame, index: bool, header: bool) -> str | None:
     """CSV text of an all-number frame, byte for byte as ``to_csv``, or None if not one.
 
@@ -202,8 +228,9 @@ def _fast_numeric_csv(data: pd.DataFrame, index: bool, header: bool) -> str | No
     the 100,000 scores of 20,000 respondents, most of ``research factors``' writing time. Arrow
     formats a column at once and its digits agree with pandas' wherever
     :data:`_ARROW_SAFE` says; the few other cells (integral, tiny or huge) are formatted by
-    ``repr``, which is what pandas writes (``tests/test_safe_cells.py`` compares the two).
-    Frames with other dtypes, text needing quotes, multi-level labels or no rows return None.
+    ``repr``, which is what pandas writes (``tests/test_safe_cells.py`` compares the two, and
+    :func:`_arrow_writes_like_repr` checks the installed Arrow once per process). Frames with
+    other dtypes, text needing quotes, multi-level labels or no rows return None.
     """
     import csv
 
@@ -219,11 +246,11 @@ def _fast_numeric_csv(data: pd.DataFrame, index: bool, header: bool) -> str | No
     labels = list(data.columns)
     if not all(isinstance(c, str) for c in labels):
         return None
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
+    if not _arrow_writes_like_repr():
         return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     columns = []
     if index:
         keys = data.index

@@ -298,3 +298,13 @@ def test_frames_the_fast_writer_declines_still_match_pandas():
         assert csv_text(data, index=index, raw=True) == data.to_csv(
             index=index, lineterminator="\n"
         )
+
+
+def test_fast_writer_stands_down_for_an_arrow_that_formats_otherwise(monkeypatch):
+    from research import safe_cells
+
+    assert safe_cells._arrow_writes_like_repr()  # the installed Arrow: the fast writer is used
+    frame = pd.DataFrame({"a": [0.25, 1.5e-5], "b": [3.0, np.nan]})
+    monkeypatch.setattr(safe_cells, "_arrow_writes_like_repr", lambda: False)
+    assert _fast_numeric_csv(frame, True, True) is None
+    assert csv_text(frame, raw=True) == frame.to_csv(lineterminator="\n")
