@@ -1,5 +1,8 @@
 """Commands load only what they use: no plotting, Excel or Word code for factors or a bare fit.
 
+``research factors`` also stays clear of SciPy's solver and distribution packages and of
+scikit-learn: importing them costs more than the whole fit of a large survey.
+
 Each case runs the command in a fresh interpreter (a subprocess, so modules another test
 imported do not count) and lists the heavy modules left in ``sys.modules`` afterwards.
 """
@@ -17,12 +20,14 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 HEAVY = ("matplotlib", "openpyxl", "docx")
+# Packages (exact names: research.factors loads the one L-BFGS-B extension module itself).
+SCIPY_HEAVY = ("scipy.optimize", "scipy.special", "scipy.stats", "scipy.linalg", "scipy.sparse")
 
 PROBE = """
 import json, sys
-from research.cli import app
+from research.cli import main
 try:
-    app(sys.argv[1:], prog_name="research")
+    main()  # the console script's entry point, as a user runs it
 except SystemExit as exc:
     code = exc.code
 else:
@@ -32,13 +37,14 @@ heavy = sorted(
     if m.split(".")[0] in {heavy!r}
     or m.startswith("research.reports.")
 )
-print(json.dumps({{"code": code, "heavy": heavy}}))
+scientific = sorted(m for m in sys.modules if m in {scipy!r} or m.split(".")[0] == "sklearn")
+print(json.dumps({{"code": code, "heavy": heavy, "scientific": scientific}}))
 """
 
 
 def _loaded(*args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY, scipy=SCIPY_HEAVY), *args],
         capture_output=True,
         text=True,
         check=True,
@@ -53,14 +59,20 @@ def test_help_and_import_load_nothing_heavy() -> None:
         assert (result["code"], result["heavy"]) == (0, []), args
 
 
-def test_factors_run_loads_no_plotting_or_excel(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("options", "correlation"),
+    [(["--factors", "2"], "auto"), (["--factors", "auto", "--n-iter", "2"], "polychoric")],
+)
+def test_factors_run_loads_no_plotting_excel_or_scipy_solvers(
+    tmp_path: Path, options: list[str], correlation: str
+) -> None:
     items = pd.read_csv(DATA / "bfi" / "bfi.csv").iloc[:600, :10]
     items.to_csv(tmp_path / "items.csv", index=False)
     result = _loaded(
-        "factors", str(tmp_path / "items.csv"), "--factors", "2", "--no-progress",
-        "--out", str(tmp_path / "out"),
+        "factors", str(tmp_path / "items.csv"), *options, "--correlation", correlation,
+        "--no-progress", "--out", str(tmp_path / "out"),
     )  # fmt: skip
-    assert (result["code"], result["heavy"]) == (0, [])
+    assert (result["code"], result["heavy"], result["scientific"]) == (0, [], [])
     assert (tmp_path / "out" / "loadings.csv").exists()
 
 

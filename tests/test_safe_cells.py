@@ -7,13 +7,20 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from research.cli import app
-from research.safe_cells import FORMULA_START, csv_text, neutralise, unneutralise
+from research.safe_cells import (
+    FORMULA_START,
+    _fast_numeric_csv,
+    csv_text,
+    neutralise,
+    unneutralise,
+)
 from research.segments import simulate_segments
 
 runner = CliRunner()
@@ -236,3 +243,68 @@ def test_csv_text_leaves_numbers_alone():
 def test_environment_opt_out(monkeypatch, value):
     monkeypatch.setenv("RESEARCH_RAW_CSV", value)
     assert "'" not in csv_text(pd.DataFrame({"a": ["=1"]}), index=False)
+
+
+def _awkward_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Floats of every magnitude, plus the values whose text is special."""
+    values = rng.normal(size=n) * 10.0 ** rng.integers(-12, 20, n)
+    special = [0.0, -0.0, 1.0, -3.0, 1e-4, 9.999999999999999e-05, 1e10, 9999999999.999998,
+               1e15, 1e16, 123456789012.5, 0.1, 1 / 3, np.nan, np.inf, -np.inf, 5e-324, 2.0**53]  # fmt: skip
+    values[: len(special)] = special
+    return values
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_numeric_frames_are_written_as_pandas_writes_them(seed):
+    rng = np.random.default_rng(seed)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "F1": _awkward_numbers(rng, n),
+            "F2": rng.normal(size=n),
+            "count": rng.integers(-(10**12), 10**12, n),
+            "=formula": np.round(rng.normal(size=n), int(rng.integers(0, 6))),
+            'with "quote", comma': rng.uniform(-1, 1, n),
+        },
+        index=pd.RangeIndex(1, n + 1, name="respondent"),
+    )
+    shuffled = frame.sample(frac=1.0, random_state=seed)
+    ids = frame.set_axis([f"R{i:05d}" for i in range(n)]).rename_axis("id")
+    for data in (frame, shuffled, ids, frame.rename_axis(None), frame[["F2"]]):
+        assert _fast_numeric_csv(data, True, True) is not None  # the fast writer is tested
+        for index in (True, False):
+            for raw in (True, False):
+                expected = (data if raw else _neutralised_reference(data)).to_csv(
+                    index=index, lineterminator="\n"
+                )
+                assert csv_text(data, index=index, raw=raw) == expected
+                headless = csv_text(data, index=index, raw=raw, header=False)
+                assert headless == expected.split("\n", 1)[1]
+
+
+def _neutralised_reference(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+def test_frames_the_fast_writer_declines_still_match_pandas():
+    frame = pd.DataFrame({"a": [1.5, np.nan], "b": [True, False]})  # a bool column
+    ids = pd.DataFrame({"a": [1.5, 2.5]}, index=pd.Index(["x,1", 'y"2'], name="id"))  # quoted
+    lone = pd.DataFrame({"a": [np.nan, 1.0]})  # one empty field alone on a line is quoted
+    empty = pd.DataFrame({"a": pd.Series([], dtype=float)})
+    for data, index in ((frame, True), (ids, True), (lone, False), (empty, True)):
+        assert _fast_numeric_csv(data, index, True) is None
+        assert csv_text(data, index=index, raw=True) == data.to_csv(
+            index=index, lineterminator="\n"
+        )
+
+
+def test_fast_writer_stands_down_for_an_arrow_that_formats_otherwise(monkeypatch):
+    from research import safe_cells
+
+    assert safe_cells._arrow_writes_like_repr()  # the installed Arrow: the fast writer is used
+    frame = pd.DataFrame({"a": [0.25, 1.5e-5], "b": [3.0, np.nan]})
+    monkeypatch.setattr(safe_cells, "_arrow_writes_like_repr", lambda: False)
+    assert _fast_numeric_csv(frame, True, True) is None
+    assert csv_text(frame, raw=True) == frame.to_csv(lineterminator="\n")

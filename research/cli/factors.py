@@ -26,6 +26,7 @@ def _read_responses(path: Path) -> Any:
     them. Columns without a name and without values (trailing delimiters) are dropped.
     """
     import io
+    import re
 
     import pandas as pd
 
@@ -33,9 +34,12 @@ def _read_responses(path: Path) -> Any:
     from ..ingest.textio import decode_bytes, read_bytes, sniff_delimiter
 
     utf8, _, _ = decode_bytes(read_bytes(path), path)
-    if not utf8.strip():
+    # The header line is found by position: strip() and split() would copy the whole file.
+    first = re.search(rb"\S", utf8)
+    if first is None:
         raise InputFileError("the file is empty", path=path)
-    sep = sniff_delimiter(utf8.lstrip().split(b"\n", 1)[0].decode("utf-8"))
+    end = utf8.find(b"\n", first.start())
+    sep = sniff_delimiter(utf8[first.start() : None if end < 0 else end].decode("utf-8"))
     try:
         frame = pd.read_csv(io.BytesIO(utf8), sep=sep, skip_blank_lines=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:

@@ -62,10 +62,12 @@ def numeric_items(data: object, *, what: str = "data") -> pd.DataFrame:
     duplicated = data.columns[data.columns.duplicated()].unique().tolist()
     if duplicated:
         raise DataError(f"{what} has duplicate column labels: {duplicated}")
+    # Dtypes and infinities are checked on whole arrays, not column by column: factor code
+    # calls this for every item subset it scores, and per-column lookups dominated whole fits.
     non_numeric = [
         str(c)
-        for c in data.columns
-        if not (pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]))
+        for c, dtype in data.dtypes.items()
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))
     ]
     if non_numeric:
         raise DataError(
@@ -73,12 +75,19 @@ def numeric_items(data: object, *, what: str = "data") -> pd.DataFrame:
             "scores (recode answer labels first, or leave these columns out)",
             column=non_numeric[0] if len(non_numeric) == 1 else None,
         )
-    items = data.astype("float64")  # a new frame: the caller's data are never touched
-    infinite = [str(c) for c in items.columns if np.isinf(items[c].to_numpy()).any()]
+    if all(isinstance(dtype, np.dtype) for dtype in data.dtypes):
+        # A new array (the caller's data are never touched), column-major like a frame's block.
+        values = np.array(data.to_numpy(dtype=np.float64), order="F", copy=True)
+    else:  # extension dtypes: astype turns pd.NA into NaN
+        values = data.astype("float64").to_numpy()
+    infinite_columns = np.isinf(values).any(axis=0)
+    infinite = [str(c) for c, bad in zip(data.columns, infinite_columns, strict=True) if bad]
     if infinite:
         raise DataError(
             f"{what} has infinite values in columns {infinite}; answer codes must be finite "
             "numbers (leave a missing answer empty)",
             column=infinite[0] if len(infinite) == 1 else None,
         )
-    return items
+    # One 2-D block, not one per column as read_csv gives: every later selection, copy and
+    # reduction of the items then runs once instead of once per column.
+    return pd.DataFrame(values, index=data.index, columns=data.columns, copy=False)

@@ -8,7 +8,8 @@ elements.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
+
+from research.factors._special import ndtr
 
 __all__ = ["bvn_cdf", "bvn_density", "bvn_density_drho"]
 

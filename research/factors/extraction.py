@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from research.errors import DataError
+from research.factors._lbfgsb import minimize_bounded
 from research.factors._linalg import single_threaded_blas
 from research.factors._validation import check_choice, positive_int
 
@@ -184,8 +184,10 @@ def minres(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extraction:
     diagonal of ``R - L L'``, with ``L`` from the eigen-decomposition of ``R - diag(psi)``) and
     psych's gradient (``FAgr.minres``). The optimiser settings are R's ``optim`` defaults
     (``parscale = 0.01``, ``factr = 1e7``, ``pgtol = 0``, ``lmm = 5``, ``maxit = 100``), which
-    scipy's L-BFGS-B mirrors. The loadings are the leading eigenvectors of ``R - diag(psi)``
-    scaled by the square roots of their eigenvalues, with each column's sum made positive.
+    SciPy's L-BFGS-B mirrors (its compiled routine, driven as ``scipy.optimize.minimize`` does by
+    :mod:`research.factors._lbfgsb`). The loadings are the leading eigenvectors of
+    ``R - diag(psi)`` scaled by the square roots of their eigenvalues, with each column's sum
+    made positive.
 
     Checked against R psych 2.2.9 ``fa(bfi[,1:25], 5, fm="minres", rotate="oblimin")``: after
     the same rotation, the loadings agree to about 1e-14 (``tests/test_factors.py``); and
@@ -199,27 +201,21 @@ def minres(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extraction:
     low, high = UNIQUENESS_BOUNDS
     start = np.clip(start, low, high)
     with single_threaded_blas():
-        result = minimize(
+        z, n_iter, converged = minimize_bounded(
             lambda z: _minres_objective(z * scale, r, k),
+            lambda z: _minres_gradient(z * scale, r, k) * scale,
             start / scale,
-            jac=lambda z: _minres_gradient(z * scale, r, k) * scale,
-            method="L-BFGS-B",
-            bounds=[(low / scale, high / scale)] * r.shape[0],
-            options={"ftol": 1e7 * _EPS, "gtol": 0.0, "maxcor": 5, "maxiter": 100},
+            low / scale,
+            high / scale,
+            maxcor=5,
+            ftol=1e7 * _EPS,
+            maxiter=100,
         )
-    psi = result.x * scale
+    psi = z * scale
     loadings = _loadings(r, 1.0 - psi, k)
     communalities = np.einsum("ij,ij->i", loadings, loadings)
     pinned = psi <= low * (1 + 1e-6)
-    return _finish(
-        corr,
-        loadings,
-        communalities,
-        "minres",
-        int(result.nit),
-        bool(result.success),
-        pinned,
-    )
+    return _finish(corr, loadings, communalities, "minres", n_iter, converged, pinned)
 
 
 def _ml_parts(psi: np.ndarray, corr: np.ndarray, n_factors: int):
@@ -290,24 +286,24 @@ def maximum_likelihood(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extra
     low, high = UNIQUENESS_BOUNDS
     start = np.clip(1.0 - smc(r), low, high)
     with single_threaded_blas():
-        result = minimize(
+        z, n_iter, converged = minimize_bounded(
             lambda z: _ml_objective(z * scale, r, k),
+            lambda z: _ml_gradient(z * scale, r, k) * scale,
             start / scale,
-            jac=lambda z: _ml_gradient(z * scale, r, k) * scale,
-            method="L-BFGS-B",
-            bounds=[(low / scale, high / scale)] * r.shape[0],
-            options={"ftol": 1e7 * _EPS, "gtol": 0.0, "maxcor": 5, "maxiter": 100},
+            low / scale,
+            high / scale,
+            maxcor=5,
+            ftol=1e7 * _EPS,
+            maxiter=100,
         )
-    psi = result.x * scale
+    psi = z * scale
     loadings = _ml_loadings(psi, r, k)
     signs = np.sign(loadings.sum(axis=0))
     signs[signs == 0] = 1.0
     loadings = loadings * signs
     communalities = np.einsum("ij,ij->i", loadings, loadings)
     pinned = psi <= low * (1 + 1e-6)
-    return _finish(
-        corr, loadings, communalities, "ml", int(result.nit), bool(result.success), pinned
-    )
+    return _finish(corr, loadings, communalities, "ml", n_iter, converged, pinned)
 
 
 def principal_axis(

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
-# scipy.special, not scipy.stats (0.6 s to import): chdtr/chdtrc are the chi-square cdf and
-# survival function, chndtr the non-central chi-square cdf.
-from scipy.special import chdtr, chdtrc, chndtr
-
+from research.factors._special import brentq, chi2_cdf, chi2_sf, ncx2_cdf
 from research.factors.extraction import degrees_of_freedom
 from research.factors.polychoric import cor_smooth
 
@@ -46,7 +42,7 @@ def _noncentrality(statistic: float, df: int, target: float, upper: float) -> fl
     """Noncentrality ``x`` with ``P(chi2(df, x) <= statistic) == target`` (R's ``uniroot``)."""
 
     def gap(x: float) -> float:
-        cdf = chdtr(df, statistic) if x <= 0 else chndtr(statistic, df, x)
+        cdf = chi2_cdf(df, statistic) if x <= 0 else ncx2_cdf(statistic, df, x)
         return float(cdf - target)
 
     return brentq(gap, 0.0, upper, xtol=1e-10)
@@ -55,7 +51,7 @@ def _noncentrality(statistic: float, df: int, target: float, upper: float) -> fl
 def _rmsea_bounds(statistic: float, df: int, n_obs: int, alpha: float) -> tuple[float, float]:
     tail = alpha / 2.0
     upper_bracket = max(n_obs, statistic) + 2.0 * n_obs
-    below = chdtr(df, statistic)
+    below = chi2_cdf(df, statistic)
     upper = lower = 0.0
     try:
         if below > tail:
@@ -152,7 +148,7 @@ def fit_statistics(
     }
     if df > 0:
         stats["crms"] = float(np.sqrt(chi_emp / (2 * nh * df)))
-        stats["empirical_p_value"] = float(chdtrc(df, chi_emp))
+        stats["empirical_p_value"] = chi2_sf(df, chi_emp)
         stats["empirical_bic"] = chi_emp - df * np.log(nh)
     model_full = model.copy()
     np.fill_diagonal(model_full, np.diag(r))
@@ -168,7 +164,7 @@ def fit_statistics(
         {
             "objective": objective,
             "chi2": statistic,
-            "p_value": float(chdtrc(df, statistic)) if df > 0 else float("nan"),
+            "p_value": chi2_sf(df, statistic) if df > 0 else float("nan"),
             "null_df": null_df,
             "null_objective": null_objective,
             "null_chi2": null_objective * ((n_obs - 1) - (2 * p + 5) / 6),

@@ -10,6 +10,7 @@ import pandas as pd
 from research.errors import DataError
 from research.estimator import Estimator, check_fitted, convergence_warning
 from research.factors._linalg import single_threaded_blas
+from research.factors._special import linear_sum_assignment
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
 from research.factors.correlation import CORRELATION_METHODS, correlate
@@ -187,7 +188,9 @@ class FactorModel(Estimator):
     def _check_data(X: pd.DataFrame) -> pd.DataFrame:
         """Numeric, non-constant items and enough respondents; returns a float copy."""
         items = numeric_items(X)
-        items = items.loc[items.notna().any(axis=1)]
+        answered = items.notna().to_numpy().any(axis=1)
+        if not answered.all():
+            items = items.loc[answered]
         n, p = items.shape
         if p < MIN_ITEMS:
             raise DataError(f"factor analysis needs at least {MIN_ITEMS} items, got {p}")
@@ -198,7 +201,12 @@ class FactorModel(Estimator):
                 f"needs at least {needed} ({RESPONDENTS_PER_ITEM} per item and at least "
                 f"{MIN_RESPONDENTS})"
             )
-        constant = [str(c) for c in items.columns if items[c].nunique(dropna=True) < 2]
+        values = items.to_numpy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns are constant too
+            spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+        # fewer than two distinct answers: all equal or none (NaN spread)
+        constant = [str(c) for c, s in zip(items.columns, spread, strict=True) if not s > 0]
         if constant:
             raise DataError(
                 f"constant items {constant}: every respondent gave the same answer (or none), so "
@@ -355,8 +363,6 @@ class FactorModel(Estimator):
         check_fitted(self, "loadings_")
         if self.rotation in OBLIQUE_ROTATIONS or self.n_factors_ == 1:
             return self.loadings_, self.phi_
-        from scipy.optimize import linear_sum_assignment
-
         rotated = rotate(self.unrotated_.to_numpy(), "oblimin")
         fitted = self.loadings_.to_numpy()
         norms = np.linalg.norm(fitted, axis=0)[:, None] * np.linalg.norm(rotated.loadings, axis=0)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
 
 from research.errors import DataError
 from research.factors._linalg import single_threaded_blas
+from research.factors._special import ndtr, ndtri
 from research.factors._validation import numeric_items
 from research.factors.bivariate import bvn_cdf, bvn_density, bvn_density_drho
 
@@ -151,16 +151,21 @@ def _codes_integer(values: np.ndarray) -> tuple[np.ndarray | None, list[np.ndarr
     span = np.nanmax(values, axis=0) - low
     if not np.all(np.isfinite(span)) or span.max() > 64:
         return None, []
-    offset = np.where(seen, values - low, 0.0)
-    if not np.array_equal(offset, np.round(offset)):
+    # Few and small temporaries: in a one-off process each fresh megabyte costs page faults.
+    offset = values - low
+    np.copyto(offset, 0.0, where=~seen)
+    small = offset.astype(np.int8)  # span <= 64
+    if not np.array_equal(small, offset):  # not whole numbers
         return None, []
-    offset = offset.astype(np.int64)
     width = int(span.max()) + 1
     p = values.shape[1]
-    flat = (offset + np.arange(p) * width)[seen]
-    present = np.bincount(flat, minlength=p * width).reshape(p, width) > 0
-    rank = np.cumsum(present, axis=1) - 1  # code of each present value, in value order
-    codes = np.where(seen, rank[np.arange(p), offset], -1).astype(np.int16)
+    flat = small.astype(np.int32)
+    flat += np.arange(p, dtype=np.int32) * width
+    # A missing answer counts as its item's lowest value, which is present anyway.
+    present = np.bincount(flat.ravel(order="K"), minlength=p * width).reshape(p, width) > 0
+    rank = (np.cumsum(present, axis=1) - 1).astype(np.int16)  # codes of present values
+    codes = rank.ravel()[flat]
+    codes[~seen] = -1
     categories = [low[j] + np.flatnonzero(present[j]) for j in range(p)]
     return codes, categories
 

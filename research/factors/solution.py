@@ -10,11 +10,12 @@ import pandas as pd
 
 from research.errors import DataError, suggest
 from research.factors._linalg import single_threaded_blas
+from research.factors._validation import numeric_items
 from research.factors.flags import item_flags
 from research.factors.model import FactorModel
 from research.factors.naming import factor_labels
 from research.factors.nfactors import NFactors
-from research.factors.reliability import Omega, alpha_if_dropped, cronbach_alpha, omega
+from research.factors.reliability import Omega, _alpha, _alpha_if_dropped, omega
 
 __all__ = [
     "PRIMARY_LOADING_MIN",
@@ -101,11 +102,12 @@ class FactorSolution:
 
 def _members(loadings: pd.DataFrame) -> dict[str, list[str]]:
     """Each factor's items: primary (largest absolute) loading on it, at least 0.3."""
-    primary = loadings.abs().idxmax(axis=1)
-    strongest = loadings.abs().max(axis=1)
+    size = np.abs(loadings.to_numpy(dtype=float))
+    primary = size.argmax(axis=1)  # first of equal maxima, as idxmax
+    strong = size.max(axis=1) >= PRIMARY_LOADING_MIN
     return {
-        f: [i for i in loadings.index if primary[i] == f and strongest[i] >= PRIMARY_LOADING_MIN]
-        for f in loadings.columns
+        f: [i for i, j, ok in zip(loadings.index, primary, strong, strict=True) if ok and j == col]
+        for col, f in enumerate(loadings.columns)
     }
 
 
@@ -139,14 +141,18 @@ def reliability_table(
     (:func:`research.factors.cronbach_alpha`); on bfi the neuroticism factor gets 0.81, psych's
     published value. The omegas are psych's ``omega.group`` for the same items.
     """
+    return _reliability_table(_keyed_answers(items, loadings), omega_result)
+
+
+def _reliability_table(
+    keyed: dict[str, tuple[list[str], np.ndarray]], omega_result: Omega | None
+) -> pd.DataFrame:
     rows = []
-    for factor, members in _members(loadings).items():
-        signs = np.sign(loadings.loc[members, factor].to_numpy())
-        alpha = cronbach_alpha(items[members] * signs) if members else float("nan")
+    for factor, (members, values) in keyed.items():
         row = {
             "n_items": len(members),
             "items": ", ".join(str(m) for m in members),
-            "cronbach_alpha": alpha,
+            "cronbach_alpha": _alpha(values),
         }
         if omega_result is not None:
             groups = omega_result.groups
@@ -157,18 +163,41 @@ def reliability_table(
             ):
                 row[col] = float(groups.loc[factor, src]) if factor in groups.index else np.nan
         rows.append(row)
-    return pd.DataFrame(rows, index=pd.Index(list(loadings.columns), name="factor"))
+    return pd.DataFrame(rows, index=pd.Index(list(keyed), name="factor"))
 
 
-def _item_reliability(items: pd.DataFrame, loadings: pd.DataFrame) -> pd.DataFrame:
-    frames = []
+def _keyed_answers(
+    items: pd.DataFrame, loadings: pd.DataFrame
+) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Each factor's items and their complete-case answers, negated where the loading is.
+
+    Column-major, as a DataFrame's own block, so alpha's sums run in the same order as in
+    :func:`research.factors.cronbach_alpha` (same results).
+    """
+    answers = numeric_items(items)  # validated once for every factor
+    values = answers.to_numpy()
+    position = {c: i for i, c in enumerate(answers.columns)}
+    keyed = {}
     for factor, members in _members(loadings).items():
+        signs = np.sign(loadings.loc[members, factor].to_numpy(dtype=float))
+        chosen = values[:, [position[m] for m in members]] * signs
+        complete = ~np.isnan(chosen).any(axis=1)
+        keyed[factor] = (members, np.asfortranarray(chosen[complete]))
+    return keyed
+
+
+def _item_reliability(keyed: dict[str, tuple[list[str], np.ndarray]]) -> pd.DataFrame:
+    frames = []
+    for factor, (members, values) in keyed.items():
         if len(members) < 2:
             continue
-        signs = np.sign(loadings.loc[members, factor].to_numpy())
-        table = alpha_if_dropped(items[members] * signs)
-        table.insert(0, "factor", factor)
-        frames.append(table)
+        alphas, rest_r = _alpha_if_dropped(values)
+        frames.append(
+            pd.DataFrame(
+                {"factor": factor, "alpha_if_dropped": alphas, "item_rest_r": rest_r},
+                index=pd.Index(members, name="item"),
+            )
+        )
     if not frames:
         return pd.DataFrame(
             columns=["factor", "alpha_if_dropped", "item_rest_r"], index=pd.Index([], name="item")
@@ -260,7 +289,8 @@ def fit_factors(
             )
     # small items x items matrices throughout: one BLAS thread is faster (see model.fit)
     with single_threaded_blas():
-        data = responses[items]
+        # Checked and made one float block once, not again by each step (fit, scores, alphas).
+        data = numeric_items(responses[items])
         model = FactorModel(
             n_factors=n_factors,
             method=method,
@@ -273,6 +303,7 @@ def fit_factors(
         ).fit(data)
         loadings = model.loadings_.copy()
         fitted = data[model.items_]
+        keyed = _keyed_answers(fitted, loadings)  # for alpha and alpha-if-dropped alike
         omega_result = None
         if model.n_factors_ > 1:
             pattern, phi = model.oblique_solution()
@@ -281,7 +312,7 @@ def fit_factors(
                 pattern,
                 phi,
                 communalities=model.communalities_,
-                groups=_members(loadings),
+                groups={factor: members for factor, (members, _) in keyed.items()},
             )
         return FactorSolution(
             loadings=loadings,
@@ -289,7 +320,7 @@ def fit_factors(
             communalities=model.communalities_.copy(),
             variance=model.variance_.copy(),
             scores=model.transform(data),
-            reliability=reliability_table(fitted, loadings, omega_result),
+            reliability=_reliability_table(keyed, omega_result),
             labels=factor_labels(
                 loadings, constructs, construct_labels, wording=wording, overrides=labels
             ),
@@ -299,7 +330,7 @@ def fit_factors(
             uniquenesses=model.uniquenesses_.copy(),
             fit=dict(model.fit_),
             flags=item_flags(loadings, constructs),
-            item_reliability=_item_reliability(fitted, loadings),
+            item_reliability=_item_reliability(keyed),
             omega=omega_result,
             n_factors=model.n_factors_table_,
             correlation_method=model.correlation_info_.method,
