@@ -181,3 +181,22 @@ def test_model_with_ml_and_polychoric(bfi_items: pd.DataFrame) -> None:
     assert model.fit_["chi2"] > 0 and 0 < model.fit_["tli"] < 1
     assert model.heywood_ == []
     np.testing.assert_allclose(model.communalities_ + model.uniquenesses_, 1.0)
+
+
+def test_heywood_warning_can_be_withheld_without_touching_the_filters():
+    # Parallel analysis fits minres in worker threads, where warnings.catch_warnings() is not
+    # safe (its filters are process-wide): it asks minres not to warn instead.
+    from research.factors import HeywoodWarning
+    from research.factors.extraction import minres
+    from research.factors.nfactors import reduced_eigenvalues
+
+    r = np.array(
+        [[1, 0.95, 0.9, 0.3], [0.95, 1, 0.97, 0.3], [0.9, 0.97, 1, 0.3], [0.3, 0.3, 0.3, 1.0]]
+    )
+    with pytest.warns(HeywoodWarning, match="item 1"):
+        minres(r, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet = minres(r, 2, warn=False)
+        reduced_eigenvalues(r)
+    assert quiet.heywood == (0, 2)  # the case is recorded, only not announced

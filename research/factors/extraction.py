@@ -162,7 +162,7 @@ def _check(corr: np.ndarray | pd.DataFrame, n_factors: object) -> tuple[np.ndarr
     return r, k
 
 
-def minres(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extraction:
+def minres(corr: np.ndarray | pd.DataFrame, n_factors: int, *, warn: bool = True) -> Extraction:
     """Minimum residual (unweighted least squares) factor extraction, as ``psych::fa``.
 
     Parameters
@@ -171,6 +171,9 @@ def minres(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extraction:
         Correlation matrix (p x p).
     n_factors : int
         Number of factors, 1 to p.
+    warn : bool
+        Issue a :class:`HeywoodWarning` for a communality that reaches 1. Callers in worker
+        threads pass False rather than filter warnings, whose filters are process-wide.
 
     Returns
     -------
@@ -215,7 +218,7 @@ def minres(corr: np.ndarray | pd.DataFrame, n_factors: int) -> Extraction:
     loadings = _loadings(r, 1.0 - psi, k)
     communalities = np.einsum("ij,ij->i", loadings, loadings)
     pinned = psi <= low * (1 + 1e-6)
-    return _finish(corr, loadings, communalities, "minres", n_iter, converged, pinned)
+    return _finish(corr, loadings, communalities, "minres", n_iter, converged, pinned, warn)
 
 
 def _ml_parts(psi: np.ndarray, corr: np.ndarray, n_factors: int):
@@ -366,12 +369,13 @@ def _finish(
     n_iter: int,
     converged: bool,
     pinned: np.ndarray | None,
+    warn: bool = True,
 ) -> Extraction:
     heywood = communalities >= 1.0
     if pinned is not None:
         heywood |= pinned
     positions = tuple(int(i) for i in np.flatnonzero(heywood))
-    if positions:
+    if positions and warn:
         names = (
             [str(corr.columns[i]) for i in positions]
             if isinstance(corr, pd.DataFrame)

@@ -16,7 +16,7 @@ from research.errors import DataError
 from research.factors._linalg import single_threaded_blas
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.correlation import CORRELATION_METHODS, correlate, resolve_correlation
-from research.factors.extraction import HeywoodWarning, minres
+from research.factors.extraction import minres
 from research.factors.polychoric import cor_smooth, encode_ordinal, polychoric_from_codes
 
 __all__ = [
@@ -51,9 +51,9 @@ def reduced_eigenvalues(corr: np.ndarray | pd.DataFrame) -> np.ndarray:
     Checked through :func:`parallel_analysis` reproducing psych's 6-factor suggestion on bfi.
     """
     r = np.array(corr, dtype=float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", HeywoodWarning)
-        fit = minres(r, 1)
+    # Not warnings.catch_warnings(): parallel analysis calls this from worker threads, and
+    # the warnings filters are process-wide (a HeywoodWarning escaped from another thread).
+    fit = minres(r, 1, warn=False)
     np.fill_diagonal(r, fit.communalities)
     return np.linalg.eigvalsh(r)[::-1]
 
