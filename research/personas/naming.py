@@ -165,16 +165,20 @@ def name_segments(
         if not high and not low:
             candidates.append("Middle Ground")
         candidates.append(f"Segment {seg}")
-        candidates = [c.replace(IDS, "") for c in candidates]
-        name = next((c for c in candidates if c not in used), None)
-        if name is None:
-            base, n = candidates[0], 2
-            while f"{base} ({n})" in used:
-                n += 1
-            name = f"{base} ({n})"
-        used.add(name)
-        names[seg] = name
+        names[seg] = _first_free([c.replace(IDS, "") for c in candidates], used)
     return names
+
+
+def _first_free(candidates: list[str], used: set[str]) -> str:
+    """The first candidate name not taken (else the first numbered), marked as taken."""
+    name = next((c for c in candidates if c not in used), None)
+    if name is None:
+        base, n = candidates[0], 2
+        while f"{base} ({n})" in used:
+            n += 1
+        name = f"{base} ({n})"
+    used.add(name)
+    return name
 
 
 def _short(phrase: str) -> str:
@@ -390,14 +394,7 @@ def name_by_answers(
         else:
             candidates.append("Middle Ground")
         candidates.append(f"Segment {seg}")
-        name = next((c for c in candidates if c not in used), None)
-        if name is None:
-            base, n = candidates[0], 2
-            while f"{base} ({n})" in used:
-                n += 1
-            name = f"{base} ({n})"
-        used.add(name)
-        names[seg] = name
+        names[seg] = _first_free(candidates, used)
     return names
 
 
