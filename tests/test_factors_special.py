@@ -9,7 +9,8 @@ import pytest
 import scipy.optimize as so
 import scipy.special as sc
 
-from research.factors import _lbfgsb, _special
+from research import _special
+from research.factors import _lbfgsb
 from research.factors import extraction as ex
 from research.factors._linalg import single_threaded_blas
 
@@ -146,3 +147,16 @@ def test_lbfgsb_refuses_an_unknown_protocol(monkeypatch) -> None:
     assert _lbfgsb._load_setulb() is not None
     monkeypatch.setattr(_lbfgsb, "_SIGNATURE", "setulb(something, else)")
     assert _lbfgsb._load_setulb() is None
+
+
+def test_chi2_independence_matches_scipy_chi2_contingency():
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        shape = tuple(rng.integers(2, 7, 2))
+        table = rng.integers(1, 400, shape) * (rng.random(shape) < 0.9) + 1
+        chi2, p = _special.chi2_independence(table)
+        want_chi2, want_p, _, _ = chi2_contingency(table, correction=False)
+        assert chi2 == pytest.approx(want_chi2, rel=1e-12)
+        assert p == pytest.approx(want_p, rel=1e-9, abs=1e-300)

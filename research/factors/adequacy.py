@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from research.factors._special import chi2_sf
+from research._special import chi2_sf
 
 __all__ = ["bartlett_sphericity", "kmo"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from research.factors._special import ndtr
+from research._special import ndtr
 
 __all__ = ["bvn_cdf", "bvn_density", "bvn_density_drho"]
 

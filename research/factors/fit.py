@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from research.factors._special import brentq, chi2_cdf, chi2_sf, ncx2_cdf
+from research._special import brentq, chi2_cdf, chi2_sf, ncx2_cdf
 from research.factors.extraction import degrees_of_freedom
 from research.factors.polychoric import cor_smooth
 

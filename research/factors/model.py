@@ -7,10 +7,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from research._special import linear_sum_assignment
 from research.errors import DataError
 from research.estimator import Estimator, check_fitted, convergence_warning
 from research.factors._linalg import single_threaded_blas
-from research.factors._special import linear_sum_assignment
 from research.factors._validation import check_choice, numeric_items, positive_int
 from research.factors.adequacy import bartlett_sphericity, kmo
 from research.factors.correlation import CORRELATION_METHODS, correlate

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from research._special import ndtr, ndtri
 from research.errors import DataError
 from research.factors._linalg import single_threaded_blas
-from research.factors._special import ndtr, ndtri
 from research.factors._validation import numeric_items
 from research.factors.bivariate import bvn_cdf, bvn_density, bvn_density_drho
 

@@ -43,7 +43,17 @@ def _numeric(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col, errors="coerce")
 
 
-def _reason(name: str, col: pd.Series, others: pd.DataFrame, *, continuous: bool) -> str | None:
+class _Items:
+    """The candidates as numbers, with what a total check needs, computed once for all."""
+
+    def __init__(self, data: pd.DataFrame) -> None:
+        self.nums = data.apply(_numeric)
+        self.distinct = self.nums.nunique()
+        # Only item-like columns can be summed into a total (not ids, times or other totals).
+        self.itemlike = (self.nums.notna().mean() > 0.5) & (self.distinct <= MAX_CATEGORIES)
+
+
+def _reason(name, col: pd.Series, items: _Items, *, continuous: bool) -> str | None:
     """Why column `name` must not be an indicator, or None."""
     values = col.dropna()
     n = len(values)
@@ -66,7 +76,7 @@ def _reason(name: str, col: pd.Series, others: pd.DataFrame, *, continuous: bool
             return "is a monotone sequence (an id or a row number)"
         if num.abs().max() > 1e8:
             return "holds timestamps (values above 10^8)"
-    words = _words(name)
+    words = _words(str(name))
     if words & ID_WORDS and distinct >= 0.9 * n:
         return "is named and behaves like an id"
     if words & TIME_WORDS and distinct > MAX_CATEGORIES:
@@ -75,22 +85,20 @@ def _reason(name: str, col: pd.Series, others: pd.DataFrame, *, continuous: bool
         return f"is near-unique ({distinct} distinct values in {n} answers)"
     if continuous and distinct >= 0.99 * n and words & ID_WORDS:
         return "is near-unique"
-    total = _total_of(num, others, named=bool(words & TOTAL_WORDS))
+    total = _total_of(name, num, items, named=bool(words & TOTAL_WORDS))
     if total:
         return f"is the total of {total}"
     return None
 
 
-def _total_of(col: pd.Series, others: pd.DataFrame, *, named: bool = False) -> str | None:
+def _total_of(name, col: pd.Series, items: _Items, *, named: bool = False) -> str | None:
     """The other columns `col` sums (or averages) almost exactly, as text; None if not a total."""
-    nums = others.apply(_numeric).reindex(col.index)
-    # Only item-like columns can be summed into a total (not ids, times or other totals).
-    keep = (nums.notna().mean() > 0.5) & (nums.nunique() <= MAX_CATEGORIES)
-    nums = nums.loc[:, keep]
-    if nums.shape[1] < 2 or col.notna().sum() < 10:
+    keep = items.itemlike & (items.nums.columns != name)
+    if keep.sum() < 2 or col.notna().sum() < 10:
         return None
-    if not named and col.nunique() <= nums.nunique().max():
+    if not named and col.nunique() <= items.distinct[keep].max():
         return None  # a total or mean takes more distinct values than any item it sums
+    nums = items.nums.loc[col.index, keep]
     rest = nums.sum(axis=1, min_count=1)
     both = col.notna() & rest.notna()
     if both.sum() < 10 or col[both].std() == 0 or rest[both].std() == 0:
@@ -130,9 +138,9 @@ def screen_indicators(
         When no column is left.
     """
     kept, warnings = [], []
+    items = _Items(data)
     for name in data.columns:
-        others = data.drop(columns=[name])
-        why = _reason(str(name), data[name], others, continuous=continuous)
+        why = _reason(name, data[name], items, continuous=continuous)
         if why is None:
             kept.append(name)
         else:

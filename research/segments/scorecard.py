@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
 
+from .._special import chi2_independence
 from ..errors import DataError, suggest
 
 __all__ = ["scorecard", "DEFAULT_THRESHOLDS", "CRITERIA", "cramers_v_table", "pairwise_cohen_d"]
@@ -109,7 +109,7 @@ def cramers_v_table(segments: pd.Series, reach: pd.DataFrame) -> pd.DataFrame:
         if min(table.shape) < 2:
             rows.append((str(col), np.nan, np.nan, len(both)))
             continue
-        chi2, p, _, _ = chi2_contingency(table, correction=False)
+        chi2, p = chi2_independence(table.to_numpy())
         v = np.sqrt(chi2 / (table.to_numpy().sum() * (min(table.shape) - 1)))
         rows.append((str(col), float(v), float(p), len(both)))
     out = pd.DataFrame(rows, columns=["variable", "cramers_v", "p_value", "n"])

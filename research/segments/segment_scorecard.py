@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency
 
+from .._special import chi2_independence
 from ..errors import DataError
 from .scorecard import CRITERIA, _grade, _thresholds, _worse, pairwise_cohen_d
 
@@ -39,7 +39,7 @@ def _vs_rest_v(member: pd.Series, reach: pd.DataFrame, alpha: float) -> tuple[fl
         table = pd.crosstab(both["_m"], both["_v"])
         if min(table.shape) < 2:
             continue
-        chi2, p, _, _ = chi2_contingency(table, correction=False)
+        chi2, p = chi2_independence(table.to_numpy())
         v = float(np.sqrt(chi2 / table.to_numpy().sum()))  # min(shape) - 1 == 1
         if p < alpha and v > best:
             best, name = v, str(col)

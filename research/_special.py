@@ -1,4 +1,5 @@
-"""The few special functions factor analysis needs, in NumPy and the standard library.
+"""The few special functions factor analysis and the scorecards need, in NumPy and the
+standard library.
 
 ``research factors`` used ``scipy.special`` (normal and chi-square distributions) and
 ``scipy.optimize`` (``brentq``, ``linear_sum_assignment``). Importing them costs about a quarter
@@ -204,6 +205,19 @@ def chi2_cdf(df: float, x: float) -> float:
 def chi2_sf(df: float, x: float) -> float:
     """Chi-square upper tail ``P(X > x)`` (``scipy.special.chdtrc``); accurate when tiny."""
     return _gamma_inc(df / 2.0, x / 2.0)[1]
+
+
+def chi2_independence(table: np.ndarray) -> tuple[float, float]:
+    """Pearson's chi-square test of independence on a contingency table: ``(chi2, p)``.
+
+    As ``scipy.stats.chi2_contingency(table, correction=False)[:2]`` (checked in
+    ``tests/test_factors_special.py``), without importing ``scipy.stats`` (most of a second).
+    """
+    obs = np.asarray(table, dtype=float)
+    expected = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / obs.sum()
+    chi2 = float(((obs - expected) ** 2 / expected).sum())
+    dof = (obs.shape[0] - 1) * (obs.shape[1] - 1)
+    return chi2, (1.0 if dof == 0 else chi2_sf(dof, chi2))
 
 
 def ncx2_cdf(x: float, df: float, nc: float) -> float:
