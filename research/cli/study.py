@@ -12,9 +12,10 @@ from ._app import CreatedOption, ProgressOption, StageProgress, app, err, out, u
 
 def _report(result: Any, out_dir: Path) -> None:
     s = result.survey
+    reasons = ", ".join(f"{r} {n}" for r, n in s.exclusions["reason"].value_counts().items())
     out.print(
-        f"Imported {s.n_read:,} respondents: kept {s.n_kept:,}, excluded {s.n_excluded:,} "
-        f"({', '.join(f'{r} {n}' for r, n in s.exclusions['reason'].value_counts().items())})"
+        f"Imported {s.n_read:,} respondents: kept {s.n_kept:,}, excluded {s.n_excluded:,}"
+        + (f" ({reasons})" if reasons else "")
     )
     for field, value in result.content.summary[["field", "value"]].to_numpy():
         if field == "Outside the segmentation base":  # routing, see research.ingest.routing
