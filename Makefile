@@ -30,12 +30,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff format --check research tests benchmarks
-	$(BIN)/ruff check research tests benchmarks
+	$(BIN)/ruff format --check research tests benchmarks notebooks
+	$(BIN)/ruff check research tests benchmarks notebooks
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format research tests benchmarks
-	$(BIN)/ruff check --fix research tests benchmarks
+	$(BIN)/ruff format research tests benchmarks notebooks
+	$(BIN)/ruff check --fix research tests benchmarks notebooks
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run_all.py
