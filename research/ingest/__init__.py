@@ -1,5 +1,7 @@
 """Import survey exports: detect, read, map to the questionnaire, recode, clean, weight."""
 
+from research._lazy import lazy_attributes
+
 # Names load from their modules on first use (PEP 562), so `research factors`, which needs only
 # the CSV decoding in .textio, does not import every reader and the questionnaire model.
 _LAZY = {
@@ -41,15 +43,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(globals())

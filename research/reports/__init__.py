@@ -6,6 +6,7 @@ statistics it shows, colours each segment with its persona's colour, and writes 
 :func:`write_reports` writes them all (and a content bundle :func:`rebuild_reports` reads).
 """
 
+from research._lazy import lazy_attributes
 from research.atomic import atomic_write as atomic_write
 
 # Imported on first use (PEP 562), so a command that only needs atomic_write does not load
@@ -27,15 +28,4 @@ _LAZY = {
 __all__ = sorted([*_LAZY, "atomic_write"])
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(globals())

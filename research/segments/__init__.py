@@ -10,6 +10,7 @@
 - :func:`scorecard` — the seven-part test; :func:`analyse_segments` runs all of the above.
 """
 
+from .._lazy import lazy_attributes
 from .analysis import SegmentAnalysis, analyse_segments, segment_profiles_table
 from .blrt import bootstrap_lrt
 from .guards import model_warnings, screen_indicators
@@ -70,11 +71,4 @@ __all__ = [
 _LAZY = {"add_typing_tool_sheet": "typing_excel", "typing_sheet_cells": "typing_excel"}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_attributes(globals())
