@@ -84,9 +84,11 @@ def search(
     st = settings
     rng = np.random.default_rng(st.random_state)
     n_refine = st.n_init if st.n_refine is None else min(st.n_refine, st.n_init)
-    n_screen = SCREEN_FACTOR * st.n_init if st.n_screen is None else st.n_screen
-    n_init = 1 if k == 1 else max(n_screen, n_refine) if st.screen_iter > 0 else st.n_init
-    n_refine = min(n_refine, n_init)
+    n_init = st.n_init  # starts drawn: more when they are screened first
+    if st.screen_iter > 0:
+        n_init = max(SCREEN_FACTOR * st.n_init if st.n_screen is None else st.n_screen, n_refine)
+    if k == 1:
+        n_init = n_refine = 1
     theta = random_params(design, k, n_init, rng)
 
     def run(theta, data, max_iter, *, precision, tol=None, plain=False, prune=None) -> EMResult:
