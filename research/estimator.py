@@ -9,10 +9,11 @@ the ``__init__`` signature, parameters stored unchanged), so :func:`sklearn.base
 
 from __future__ import annotations
 
+import copy
 import inspect
 from typing import Any
 
-__all__ = ["Estimator", "NotFittedError", "check_fitted", "convergence_warning"]
+__all__ = ["Estimator", "NotFittedError", "check_fitted", "clone", "convergence_warning"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -83,6 +84,14 @@ def check_fitted(estimator: object, attribute: str) -> None:
         raise NotFittedError(
             f"This {type(estimator).__name__} instance is not fitted yet; call 'fit' first."
         )
+
+
+def clone(estimator: Any) -> Any:
+    """A new unfitted estimator with the same parameters (deep copies), as
+    :func:`sklearn.base.clone` does for an estimator whose parameters are not estimators; works
+    for ours and scikit-learn's."""
+    params = estimator.get_params(deep=False)
+    return type(estimator)(**{name: copy.deepcopy(value) for name, value in params.items()})
 
 
 def convergence_warning() -> type[Warning]:

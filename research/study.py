@@ -17,7 +17,6 @@ from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from sklearn.metrics import adjusted_rand_score
 
 from ._yaml import parse_yaml, read_yaml, validate_yaml
 from .clock import created_timestamp
@@ -36,7 +35,13 @@ from .questionnaire import Questionnaire, load_questionnaire
 from .reports import write_reports
 from .reportset import report_set
 from .safe_cells import write_csv
-from .segments import DEFAULT_THRESHOLDS, SegmentAnalysis, SegmentSolution, analyse_segments
+from .segments import (
+    DEFAULT_THRESHOLDS,
+    SegmentAnalysis,
+    SegmentSolution,
+    adjusted_rand_index,
+    analyse_segments,
+)
 from .text import (
     attach_segments,
     code_turns,
@@ -673,7 +678,7 @@ def _recovery(study: Study, assignments: pd.Series) -> float | None:
         raise InputFileError("the planted-segments file needs a 'segment' column", path=truth_path)
     truth = pd.to_numeric(table["segment"], errors="coerce").set_axis(table.iloc[:, 0])
     common = assignments.index.intersection(truth.index)
-    return float(adjusted_rand_score(truth.loc[common], assignments.loc[common]))
+    return adjusted_rand_index(truth.loc[common], assignments.loc[common])
 
 
 def _write_id_key(out: Path, ids: dict) -> Path:

@@ -95,6 +95,8 @@ def test_segment_loads_excel_only_for_the_typing_tool(tmp_path: Path, extras: bo
             r"extras: stability \(2 refits\) \d+\.\d s, typing tool \d+\.\d s", result["printed"]
         )
     else:
-        assert result["heavy"] == []
+        # A latent class fit needs neither scikit-learn nor SciPy: importing them took 0.8 s
+        # of a 1.8 s run on 10,000 x 30 (issue 13).
+        assert (result["heavy"], result["scientific"]) == ([], [])
         assert "typing_tool.xlsx" not in written and "fit.csv" in written
         assert "no extras (stability, typing tool) were run" in result["printed"]

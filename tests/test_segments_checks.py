@@ -7,12 +7,17 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from scipy.stats import chi2_contingency
+from sklearn.base import clone as sklearn_clone
+from sklearn.metrics import adjusted_rand_score
 
 from research.errors import DataError
+from research.estimator import clone
 from research.segments import (
     CRITERIA,
     DEFAULT_THRESHOLDS,
     LatentClassModel,
+    ProfileModel,
+    adjusted_rand_index,
     cramers_v_table,
     match_segments,
     pairwise_cohen_d,
@@ -35,6 +40,42 @@ def test_hungarian_matching_undoes_a_relabelling():
     jac = segment_jaccard(ref, matched, 4)
     assert ((jac > 0.8) & (jac <= 1)).all()
     assert_allclose(segment_jaccard(ref, ref, 4), 1.0)
+
+
+def test_adjusted_rand_index_matches_scikit_learn():
+    rng = np.random.default_rng(3)
+    cases = [(rng.integers(0, k, n), rng.integers(0, j, n)) for n, k, j in
+             [(500, 4, 4), (37, 2, 6), (1000, 8, 3), (10, 10, 1)]]  # fmt: skip
+    ref = rng.integers(1, 6, 800)
+    noisy = np.where(rng.random(800) < 0.2, rng.integers(1, 6, 800), ref)
+    cases += [
+        (ref, noisy),
+        (ref, 7 - ref),  # relabelled: 1.0
+        (np.zeros(9), np.zeros(9)),  # everyone together in both
+        (np.arange(9), np.arange(9)[::-1]),  # everyone apart in both
+        (np.zeros(9), np.arange(9)),
+        (np.array([1]), np.array([2])),
+        (np.array(["a", "b", "b", "c"]), np.array([2, 2, 1, 1])),
+    ]
+    for a, b in cases:
+        assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+    assert adjusted_rand_index(ref, 7 - ref) == 1.0
+    assert adjusted_rand_index(ref, noisy) < 0.9
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        LatentClassModel(3, n_init=2, categories={"q1": [1, 2, 3]}, random_state=4),
+        ProfileModel(2, kind="kmeans", random_state=1),
+    ],
+)
+def test_clone_matches_scikit_learn(model):
+    ours, theirs = clone(model), sklearn_clone(model)
+    assert type(ours) is type(model) and ours is not model
+    assert ours.get_params() == theirs.get_params() == model.get_params()
+    if "categories" in model.get_params():
+        assert ours.categories is not model.categories  # deep-copied, as scikit-learn does
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,8 @@
 
 from .._lazy import lazy_attributes
 from .analysis import SegmentAnalysis, analyse_segments, segment_profiles_table
-from .blrt import bootstrap_lrt
 from .guards import model_warnings, screen_indicators
 from .lca import LatentClassModel
-from .profile import COVARIANCE_TYPES, KINDS, ProfileModel
 from .scorecard import (
     CRITERIA,
     DEFAULT_THRESHOLDS,
@@ -25,9 +23,14 @@ from .scorecard import (
 )
 from .segment_scorecard import SEGMENT_MEASURES, segment_scorecard
 from .simulate import SimulatedSegments, simulate_segments
-from .stability import StabilityResult, match_segments, segment_jaccard, segment_stability
+from .stability import (
+    StabilityResult,
+    adjusted_rand_index,
+    match_segments,
+    segment_jaccard,
+    segment_stability,
+)
 from .sweep import FIT_COLUMNS, SWEEP_KINDS, SegmentSolution, make_model, select_segments
-from .typing_tool import TYPING_METHODS, TypingTool, assign_segments, build_typing_tool
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -45,6 +48,7 @@ __all__ = [
     "StabilityResult",
     "TypingTool",
     "add_typing_tool_sheet",
+    "adjusted_rand_index",
     "analyse_segments",
     "assign_segments",
     "bootstrap_lrt",
@@ -66,9 +70,16 @@ __all__ = [
     "typing_sheet_cells",
 ]
 
-# openpyxl loads only when the typing tool's Excel sheet is asked for (PEP 562, as in
-# research.reports): `research segment --no-extras` and library fits never import it.
-_LAZY = {"add_typing_tool_sheet": "typing_excel", "typing_sheet_cells": "typing_excel"}
+# Exports that need scikit-learn (profile models, the BLRT, the typing tool: about 1 s with
+# scipy.stats) or openpyxl (the typing tool's sheet) are imported on first use (PEP 562), so a
+# latent class fit and `research segment --no-extras` load neither.
+_MODULES = {
+    "blrt": ["bootstrap_lrt"],
+    "profile": ["COVARIANCE_TYPES", "KINDS", "ProfileModel"],
+    "typing_excel": ["add_typing_tool_sheet", "typing_sheet_cells"],
+    "typing_tool": ["TYPING_METHODS", "TypingTool", "assign_segments", "build_typing_tool"],
+}
+_LAZY = {name: module for module, names in _MODULES.items() for name in names}
 
 
 __getattr__, __dir__ = lazy_attributes(globals())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
 
 from ..errors import DataError, suggest
+from ..estimator import check_fitted
 
 __all__ = ["SegmentModelMixin", "check_choice", "check_int", "check_number"]
 
@@ -42,7 +42,7 @@ class SegmentModelMixin:
     """
 
     def _fitted(self) -> None:
-        check_is_fitted(self, "posteriors_")
+        check_fitted(self, "posteriors_")
 
     def aic(self) -> float:
         """Akaike information criterion ``-2 LL + 2 p`` (lower is better)."""

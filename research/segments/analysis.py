@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,9 +15,11 @@ from ._items import select_items
 from .guards import model_warnings, screen_indicators
 from .scorecard import scorecard
 from .segment_scorecard import segment_scorecard
-from .stability import StabilityResult, segment_stability
 from .sweep import SegmentSolution, select_segments
-from .typing_tool import TypingTool, build_typing_tool
+
+if TYPE_CHECKING:  # the extras import scikit-learn (about 1 s) only when they run
+    from .stability import StabilityResult
+    from .typing_tool import TypingTool
 
 __all__ = ["SegmentAnalysis", "analyse_segments", "segment_profiles_table"]
 
@@ -212,6 +215,8 @@ def analyse_segments(
     lap("fit")
     stability = None
     if n_boot and solution.k > 1:
+        from .stability import segment_stability
+
         stability = segment_stability(
             basis,
             solution.model,
@@ -224,6 +229,8 @@ def analyse_segments(
     candidates = basis if questions is None else questions.reindex(basis.index)
     tool = None
     if max_questions and solution.k > 1 and solution.assignments.value_counts().min() >= 5:
+        from .typing_tool import build_typing_tool
+
         tool = build_typing_tool(
             candidates,
             solution.assignments,

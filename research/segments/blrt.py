@@ -6,10 +6,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 
 from ..errors import DataError
+from ..estimator import clone, convergence_warning
 from ._base import check_int
 
 __all__ = ["bootstrap_lrt"]
@@ -69,7 +68,7 @@ def bootstrap_lrt(
         for model, seed in ((smaller, seeds[b, 1]), (larger, seeds[b, 2])):
             est = clone(model).set_params(n_init=n_init, random_state=int(seed))
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
+                warnings.simplefilter("ignore", convergence_warning())
                 fits.append(est.fit(sample).log_likelihood_)
         # A K-segment fit can't be worse than K - 1 at its optimum; clip start noise at 0.
         stats[b] = max(2 * (fits[1] - fits[0]), 0.0)

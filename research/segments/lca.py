@@ -7,12 +7,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..errors import DataError
+from ..estimator import Estimator, check_fitted, convergence_warning
 from ._base import SegmentModelMixin, check_choice, check_int, check_number
 from ._em import e_step, make_design
 from ._items import category_labels, encode_items, learn_categories
@@ -24,7 +22,7 @@ MISSING = ("include", "listwise")
 ACCELERATIONS = ("squarem", "none")
 
 
-class LatentClassModel(SegmentModelMixin, BaseEstimator):
+class LatentClassModel(SegmentModelMixin, Estimator):
     """Latent class model for categorical (nominal or ordinal) items, fitted by EM.
 
     Parameters
@@ -238,7 +236,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
             warnings.warn(
                 f"latent class model with {k} classes did not converge in {self.max_iter} EM "
                 f"steps (tol={self.tol:g}); raise max_iter or tol",
-                ConvergenceWarning,
+                convergence_warning(),
                 stacklevel=2,
             )
         return self
@@ -265,7 +263,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
     def _split_start(self, other: LatentClassModel | None, design) -> np.ndarray | None:
         if other is None:
             return None
-        check_is_fitted(other, "posteriors_")
+        check_fitted(other, "posteriors_")
         k, k0 = self.n_classes, other.n_classes
         same = list(other.categories_) == list(self.categories_) and all(
             np.array_equal(other.categories_[i], self.categories_[i]) for i in self.categories_
@@ -324,7 +322,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
         return _chunked_posteriors(theta, design, self.n_classes)[inverse]
 
     def _codes(self, X: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-        check_is_fitted(self, "posteriors_")
+        check_fitted(self, "posteriors_")
         frame = _as_frame(X)
         items = list(self.categories_)
         missing = [i for i in items if i not in frame.columns]
@@ -360,7 +358,7 @@ class LatentClassModel(SegmentModelMixin, BaseEstimator):
 
     def sample(self, n: int, *, random_state: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
         """Draw `n` complete respondents from the fitted model: answers and their class."""
-        check_is_fitted(self, "posteriors_")
+        check_fitted(self, "posteriors_")
         n = check_int("n", n)
         rng = np.random.default_rng(random_state)
         k = self.n_classes

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import adjusted_rand_score
-from sklearn.utils.validation import check_is_fitted
 
+from .._special import linear_sum_assignment
 from ..errors import DataError
+from ..estimator import check_fitted, clone, convergence_warning
 from ._base import check_int
 from ._progress import progress_bar
 
-__all__ = ["StabilityResult", "segment_stability", "match_segments", "segment_jaccard"]
+__all__ = [
+    "StabilityResult",
+    "adjusted_rand_index",
+    "match_segments",
+    "segment_jaccard",
+    "segment_stability",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,30 @@ def match_segments(reference: np.ndarray, other: np.ndarray, k: int) -> np.ndarr
     return mapping[other - 1]
 
 
+def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
+    """Adjusted Rand index of two labelings (Hubert and Arabie 1985).
+
+    As ``sklearn.metrics.adjusted_rand_score`` (checked to 1e-12 in
+    ``tests/test_segments_stability.py``, including its 1.0 when both labelings put everyone
+    together or everyone apart), without importing scikit-learn.
+    """
+    _, a = np.unique(np.asarray(a), return_inverse=True)
+    _, b = np.unique(np.asarray(b), return_inverse=True)
+    n = a.size
+    table = np.unique(a * np.int64(b.max(initial=0) + 1) + b, return_counts=True)[1].astype(float)
+    rows = np.bincount(a).astype(float)
+    cols = np.bincount(b).astype(float)
+    pairs = (table * (table - 1)).sum() / 2
+    row_pairs = (rows * (rows - 1)).sum() / 2
+    col_pairs = (cols * (cols - 1)).sum() / 2
+    total = n * (n - 1) / 2
+    if total == 0 or (row_pairs == col_pairs == 0) or (row_pairs == col_pairs == total):
+        return 1.0  # both trivial and identical: scikit-learn's special cases
+    expected = row_pairs * col_pairs / total
+    top = (row_pairs + col_pairs) / 2
+    return float((pairs - expected) / (top - expected))
+
+
 def segment_jaccard(reference: np.ndarray, other: np.ndarray, k: int) -> np.ndarray:
     """Jaccard overlap of each reference segment with the same-numbered segment of `other`."""
     out = np.empty(k)
@@ -117,10 +144,10 @@ def segment_stability(
     Notes
     -----
     Replicate segments are matched to the reference by the Hungarian algorithm on their cross
-    table (``scipy.optimize.linear_sum_assignment``), which the ARI does not need but the
+    table (:func:`research._special.linear_sum_assignment`, as SciPy's), which the ARI does not need but the
     per-segment Jaccard does (Hennig 2007, bootstrap Jaccard of ``fpc::clusterboot``).
     """
-    check_is_fitted(model, "posteriors_")
+    check_fitted(model, "posteriors_")
     n_boot = check_int("n_boot", n_boot, 0)
     n_split = check_int("n_split", n_split, 0)
     if n_boot + n_split == 0:
@@ -148,14 +175,14 @@ def segment_stability(
     def refit(rows: np.ndarray) -> np.ndarray:
         est = clone(model).set_params(random_state=int(rng.integers(2**31 - 1)), **params)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", convergence_warning())
             est.fit(data.iloc[rows])
         return est.predict(data).to_numpy()
 
     with progress_bar(n_boot + n_split, "stability replicates", progress) as advance:
         for b in range(n_boot):
             labels = match_segments(reference, refit(rng.integers(0, n, n)), k)
-            reps.append(("bootstrap", b + 1, adjusted_rand_score(reference, labels)))
+            reps.append(("bootstrap", b + 1, adjusted_rand_index(reference, labels)))
             jac += [
                 ("bootstrap", b + 1, s + 1, j)
                 for s, j in enumerate(segment_jaccard(reference, labels, k))
@@ -165,7 +192,7 @@ def segment_stability(
             perm = rng.permutation(n)
             first = match_segments(reference, refit(perm[: n // 2]), k)
             second = match_segments(reference, refit(perm[n // 2 :]), k)
-            reps.append(("split-half", r + 1, adjusted_rand_score(first, second)))
+            reps.append(("split-half", r + 1, adjusted_rand_index(first, second)))
             jac += [
                 ("split-half", r + 1, s + 1, j)
                 for s, j in enumerate(segment_jaccard(first, second, k))

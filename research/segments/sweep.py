@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,10 @@ import pandas as pd
 from ..errors import DataError
 from ._base import check_choice, check_int
 from ._progress import progress_bar
-from .blrt import bootstrap_lrt
 from .lca import LatentClassModel
-from .profile import COVARIANCE_TYPES, ProfileModel
+
+if TYPE_CHECKING:  # profile models and the BLRT import scikit-learn (about 1 s): on use only
+    from .profile import ProfileModel
 
 __all__ = ["SegmentSolution", "select_segments", "make_model", "SWEEP_KINDS", "FIT_COLUMNS"]
 
@@ -94,6 +96,8 @@ def make_model(
     check_choice("kind", kind, SWEEP_KINDS)
     if kind == "lca":
         return LatentClassModel(k, n_init=n_init, ordinal=ordinal, random_state=random_state)
+    from .profile import ProfileModel
+
     return ProfileModel(
         k,
         kind="kmeans" if kind == "kmeans" else "gmm",
@@ -165,6 +169,8 @@ def select_segments(
     """
     check_choice("kind", kind, SWEEP_KINDS)
     if kind != "lca":
+        from .profile import COVARIANCE_TYPES
+
         check_choice("covariance_type", covariance_type, COVARIANCE_TYPES)
     check_int("n_init", n_init)
     check_int("blrt", blrt, 0)
@@ -206,6 +212,8 @@ def select_segments(
             row["converged"] = bool(getattr(models[k], "converged_", True))
             row["blrt_p"] = np.nan
             if blrt and k > 1:
+                from .blrt import bootstrap_lrt
+
                 smaller = models.get(k - 1) or make_model(
                     kind,
                     k - 1,
