@@ -71,6 +71,17 @@ def test_screen_drops_ids_totals_durations_and_constants():
         assert f"'{column}'" in text and why in text
 
 
+def test_screen_takes_true_false_and_huge_integer_columns():
+    data = _two_classes()
+    data["member"] = data["q0"] == 1  # True/False answers (a CSV's TRUE/FALSE column)
+    data["total"] = data["member"]  # named a total: the check used to raise AttributeError
+    big = 2**60 + np.arange(len(data)) * 7  # distinct ids that float64 would merge
+    data["ref"] = np.random.default_rng(0).permutation(big)
+    kept, warnings = screen_indicators(data)
+    assert "member" in kept and "total" in kept and "ref" not in kept
+    assert "holds timestamps" in " ".join(warnings)
+
+
 def test_screen_keeps_ordinary_rating_items():
     data = _two_classes(items=6)
     assert screen_indicators(data) == (list(data.columns), [])

@@ -206,6 +206,24 @@ def test_cramers_v_and_cohen_d_tables():
     assert one.iloc[0] == pytest.approx((a.mean() - b.mean()) / pooled)
 
 
+def test_cohen_d_with_missing_answers_lone_answers_and_constant_items():
+    rng = np.random.default_rng(5)
+    items = pd.DataFrame(rng.integers(1, 6, (60, 3)).astype(float), columns=["a", "b", "c"])
+    items = items.mask(rng.random(items.shape) < 0.25)
+    items["c"] = 3.0  # no spread: d undefined
+    seg = pd.Series(rng.integers(1, 4, 60), index=items.index)
+    seg.iloc[0], items.loc[seg == 3, "b"] = 3, np.nan
+    items.loc[0, "b"] = 4.0  # segment 3's only answer to b: no variance
+    d = pairwise_cohen_d(seg, items).set_index(["segment_a", "segment_b", "item"])["cohen_d"]
+    for (s, t, item), value in d.items():
+        x, y = items[item][seg == s].dropna(), items[item][seg == t].dropna()
+        var = ((len(x) - 1) * x.var() + (len(y) - 1) * y.var()) / (len(x) + len(y) - 2)
+        expected = (x.mean() - y.mean()) / np.sqrt(var) if var > 0 else np.nan
+        assert value == pytest.approx(expected, nan_ok=True), (s, t, item)
+    assert d.xs("c", level="item").isna().all() and np.isnan(d[(1, 3, "b")])
+    assert d.xs("a", level="item").notna().all()
+
+
 def test_segment_scorecard_names_the_weak_segment():
     seg, needs, reach, post = _segments()
     # Segment 3's members are unsure of their segment, and the typing tool misses most of them.
