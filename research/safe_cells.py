@@ -172,8 +172,26 @@ def _neutralised(frame: pd.DataFrame, index: bool) -> pd.DataFrame:
 
 
 # Python's repr (which pandas' float formatting equals) and Arrow's shortest round-trip
-# formatting write the same digits, positional, for non-integral magnitudes in this range.
+# formatting write the same digits for non-integral magnitudes in the first range (positional)
+# and for every magnitude below the second's low end or from its high end (exponent); whole
+# numbers below 1e10 differ only by repr's ".0". Elsewhere (1e-9 <= |x| < 1e-4, positional in
+# Arrow; 1e10 <= |x| < 1e16, exponent in Arrow) ``repr`` formats the cell.
 _ARROW_SAFE = (1e-4, 1e10)
+_ARROW_EXPONENT = (1e-9, 1e16)
+
+
+def _arrow_agrees(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells whose Arrow text is repr's (NaN aside), and whole numbers Arrow writes without the
+    ".0" repr adds."""
+    import numpy as np
+
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        whole = values == np.trunc(values)
+    positional = (size >= _ARROW_SAFE[0]) & (size < _ARROW_SAFE[1]) & ~whole
+    exponent = ((size < _ARROW_EXPONENT[0]) & (size > 0)) | (size >= _ARROW_EXPONENT[1])
+    short = whole & (size < _ARROW_SAFE[1])  # includes 0 and -0
+    return positional | exponent | np.isnan(values), short
 
 
 def _numbers_text(values: np.ndarray) -> Any:
@@ -182,26 +200,54 @@ def _numbers_text(values: np.ndarray) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.cast(pa.array(values), pa.string())
+    text = pc.cast(pa.array(values, from_pandas=True), pa.string())
     if values.dtype.kind in "iu":
         return text
+    agree, short = _arrow_agrees(values)
+    text = pc.fill_null(text, "")  # NaN: an empty field
+    if short.any():
+        text = pc.if_else(pa.array(short), pc.binary_join_element_wise(text, ".0", ""), text)
     size = np.abs(values)
-    other = ~((size >= _ARROW_SAFE[0]) & (size < _ARROW_SAFE[1]) & (values != np.trunc(values)))
+    small = (size >= _ARROW_EXPONENT[0]) & (size < _ARROW_SAFE[0])
+    if small.any():  # posteriors are often here: rewritten in Arrow, not cell by cell
+        mask = pa.array(small)
+        text = pc.replace_with_mask(text, mask, _small_as_repr(pc.filter(text, mask)))
+    other = ~(agree | short | small)
     if not other.any():
         return text
     patch: list[str | None] = [None] * values.size
     for i in np.flatnonzero(other).tolist():
-        x = float(values[i])
-        patch[i] = "" if x != x else repr(x)  # integral, tiny, huge, inf: Python's repr
+        patch[i] = repr(float(values[i]))  # 1e10 <= |x| < 1e16, not whole
     return pc.if_else(pa.array(other), pa.array(patch, pa.string()), text)
+
+
+def _small_as_repr(text: Any) -> Any:
+    """Arrow's text of numbers with 1e-9 <= |x| < 1e-4 as repr writes them: Arrow writes
+    "0.0000015" (from 1e-6) and "9.9e-7" (below), repr "1.5e-06" and "9.9e-07"."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    part = pc.extract_regex(text, r"^(?P<sign>-?)0\.(?P<zeros>0*)(?P<lead>\d)(?P<rest>\d*)$")
+    rest = pc.struct_field(part, "rest")
+    power = pc.cast(pc.add(pc.utf8_length(pc.struct_field(part, "zeros")), 1), pa.string())
+    positional = pc.binary_join_element_wise(
+        pc.struct_field(part, "sign"),
+        pc.struct_field(part, "lead"),
+        pc.if_else(pc.equal(rest, ""), "", pc.binary_join_element_wise(".", rest, "")),
+        "e-",
+        pc.utf8_lpad(power, width=2, padding="0"),
+        "",
+    )
+    exponent = pc.replace_substring_regex(text, r"e-(\d)$", r"e-0\1")
+    return pc.if_else(pc.is_valid(part), positional, exponent)
 
 
 @functools.cache
 def _arrow_writes_like_repr() -> bool:
-    """Whether the installed Arrow formats floats in :data:`_ARROW_SAFE` as ``repr`` does.
+    """Whether the installed Arrow formats floats as :func:`_arrow_agrees` expects.
 
-    Checked once per process on values of every magnitude in the range (a different Arrow
-    version could format differently; the fast writer is then not used).
+    Checked once per process on values of every magnitude (a different Arrow version could
+    format differently; the fast writer is then not used).
     """
     import numpy as np
 
@@ -210,15 +256,22 @@ def _arrow_writes_like_repr() -> bool:
         import pyarrow.compute as pc
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return False
-    steps = np.arange(400)
+    steps = np.arange(1300)
     mantissas = 1.0 + (steps * 0.6180339887498949) % 9.0  # spread over [1, 10)
-    probe = mantissas * 10.0 ** (steps % 14 - 4) * np.where(steps % 2, -1.0, 1.0)
-    probe = np.concatenate([probe, [0.1, 1 / 3, -2 / 3, 1e-4 + 1e-19, 0.00012345678901234567,
-                                    9999999999.999998, 123456.789, 2.5, -0.5]])  # fmt: skip
-    probe = probe[(np.abs(probe) >= _ARROW_SAFE[0]) & (np.abs(probe) < _ARROW_SAFE[1])]
-    probe = probe[probe != np.trunc(probe)]
+    signs = np.where(steps % 2, -1.0, 1.0)
+    probe = mantissas * 10.0 ** (steps % 628 - 320) * signs  # 1e-320 .. 1e308
+    wholes = np.trunc(mantissas * 10.0 ** (steps % 10)) * signs  # 1 .. 1e10
+    probe = np.concatenate([probe, wholes, [0.1, 1 / 3, -2 / 3, 1e-4 + 1e-19, 0.00012345678901234567,
+                                    9999999999.999998, 123456.789, 2.5, -0.5, 0.0, -0.0, 1.0,
+                                    -3.0, 9999999999.0, 1e16, 2.0**53, 9.99e-10, 5e-324,
+                                    np.inf, -np.inf, 1.7976931348623157e308]])  # fmt: skip
+    agree, short = _arrow_agrees(probe)
     text = pc.cast(pa.array(probe), pa.string()).to_pylist()
-    return text == [repr(x) for x in probe.tolist()]
+    return all(
+        t + (".0" if s else "") == repr(x)
+        for x, t, a, s in zip(probe.tolist(), text, agree, short, strict=True)
+        if a or s
+    )
 
 
 def _fast_numeric_csv(data: pd.DataFrame, index: bool, header: bool) -> str | None:
@@ -227,8 +280,8 @@ def _fast_numeric_csv(data: pd.DataFrame, index: bool, header: bool) -> str | No
     pandas formats every float through NumPy's string conversion one cell at a time: 0.1 s for
     the 100,000 scores of 20,000 respondents, most of ``research factors``' writing time. Arrow
     formats a column at once and its digits agree with pandas' wherever
-    :data:`_ARROW_SAFE` says; the few other cells (integral, tiny or huge) are formatted by
-    ``repr``, which is what pandas writes (``tests/test_safe_cells.py`` compares the two, and
+    :func:`_arrow_agrees` says (whole numbers get repr's ".0"); the few other cells are
+    formatted by ``repr``, which is what pandas writes (``tests/test_safe_cells.py`` compares the two, and
     :func:`_arrow_writes_like_repr` checks the installed Arrow once per process). Frames with
     other dtypes, text needing quotes, multi-level labels or no rows return None.
     """

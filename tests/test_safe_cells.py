@@ -288,6 +288,24 @@ def _neutralised_reference(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_every_magnitude_and_posteriors_are_written_as_pandas_writes_them(seed):
+    # Arrow and repr differ by magnitude (positional vs exponent, "e-7" vs "e-07", "1" vs
+    # "1.0"); posteriors fill the 1e-9..1e-4 window that the writer rewrites in Arrow.
+    rng = np.random.default_rng(seed)
+    n = 4000
+    spread = rng.normal(size=n) * 10.0 ** rng.uniform(-322, 306, n)
+    window = rng.normal(size=n) * 10.0 ** rng.uniform(-10, -3, n)
+    window[:8] = [1e-9, -1e-9, 9.99e-10, 1e-6, 9.9e-7, 1e-5, -1.5e-6, 9.999999999999999e-05]
+    post = rng.dirichlet(np.full(5, 0.05), n)
+    frame = pd.DataFrame(
+        {"spread": spread, "window": window, "whole": np.trunc(spread * 1e-300),
+         "p1": post[:, 0], "p2": post[:, 1], "p3": np.round(post[:, 2], 12)}
+    )  # fmt: skip
+    assert _fast_numeric_csv(frame, True, True) is not None
+    assert csv_text(frame, raw=True) == frame.to_csv(lineterminator="\n")
+
+
 def test_frames_the_fast_writer_declines_still_match_pandas():
     frame = pd.DataFrame({"a": [1.5, np.nan], "b": [True, False]})  # a bool column
     ids = pd.DataFrame({"a": [1.5, 2.5]}, index=pd.Index(["x,1", 'y"2'], name="id"))  # quoted
