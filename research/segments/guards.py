@@ -122,7 +122,8 @@ def _reason(name, col: pd.Series, items: _Items, *, continuous: bool) -> str | N
     distinct = stats.distinct
     # Fractional numbers are scores or measurements (factor scores, a profile basis): many
     # distinct values are expected there; ids and codes are whole numbers or text.
-    continuous = continuous or bool(num is not None and (num % 1 != 0).any())
+    with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not whole, as pandas says
+        continuous = continuous or bool(num is not None and (num % 1 != 0).any())
     if num is not None and n >= 10:
         steps = np.diff(num)
         whole = not continuous
