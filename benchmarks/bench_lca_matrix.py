@@ -15,7 +15,11 @@ Data sets (``simulate_segments``, five-point items unless said):
 - a real battery: the 25 six-point personality items of the BFI (Revelle, R package psych,
   ``psych::bfi``; 2,800 respondents of the SAPA project; GPL >= 2), K = 5 and K = 8;
 - with ``--large``: 20,000 and 100,000 x 30, K = 5 (the issue's size; StepMix ~200 s per
-  seed idle).
+  seed idle);
+- held out (never used to choose the search design): binary items, nominal (Dirichlet)
+  classes, seven-point items, weak separation, ``bench_cli.py``'s 10,000 x 30 set, and poLCA's
+  real election battery (12 four-point ratings, 1,785 respondents, missing answers) at K 3
+  and 5.
 
 The search design itself (screen all starts on up to 200,000 answer patterns, refine the 4 best
 without pruning, finish the best 2 on all the data, no race) was chosen on
@@ -57,7 +61,20 @@ LARGE = {
 }
 
 
-def _data(spec) -> tuple[pd.DataFrame, int]:
+#: Held out: never used to choose the search design (issue 13's check asks for data the tuning
+#: never saw). Spec as above plus the simulation's seed and whether classes are ordinal
+#: (adjacent-category) or nominal (Dirichlet). The CLI set is bench_cli.py's.
+HELD_OUT = {
+    "held-out binary 5k x 20 K4 sep1.2": ((5_000, 20, 2, 4, 1.2, 0.0, None), 7, True),
+    "held-out nominal 5k x 15 K5 sep2": ((5_000, 15, 5, 5, 2.0, 0.0, None), 11, False),
+    "held-out 7pt 4k x 25 K6 sep0.9 m5%": ((4_000, 25, 7, 6, 0.9, 0.05, None), 9, True),
+    "held-out weak 5k x 12 K5 sep0.6": ((5_000, 12, 5, 5, 0.6, 0.0, None), 10, True),
+    "held-out CLI 10k x 30 K5 sep1.0": ((10_000, 30, 5, 5, 1.0, 0.0, None), 1, True),
+}
+ELECTION = Path(__file__).resolve().parents[1] / "tests" / "data" / "polca" / "election.csv"
+
+
+def _data(spec, seed: int | None = None, ordinal: bool = True) -> tuple[pd.DataFrame, int]:
     from research.segments import simulate_segments
 
     n, items, cats, k, sep, missing, shares = spec
@@ -69,9 +86,16 @@ def _data(spec) -> tuple[pd.DataFrame, int]:
         separation=sep,
         missing=missing,
         shares=shares,
-        random_state=n + items + k,
+        ordinal=ordinal,
+        random_state=n + items + k if seed is None else seed,
     )
     return sim.data, k
+
+
+def _election(k: int) -> tuple[pd.DataFrame, int]:
+    """poLCA's election data (ANES 2000, 12 four-point ratings of two candidates, 1,785
+    respondents with missing answers; poLCA, GPL >= 2): a real battery the tuning never saw."""
+    return pd.read_csv(ELECTION).iloc[:, :12], k
 
 
 def _bfi(k: int = 5) -> tuple[pd.DataFrame, int]:
@@ -131,6 +155,10 @@ def main() -> None:
     cases = [(name, lambda spec=spec: _data(spec)) for name, spec in sets.items()]
     cases.append(("real BFI 2.8k x 25 K5", _bfi))
     cases.append(("real BFI 2.8k x 25 K8", lambda: _bfi(8)))  # many near-equal optima
+    if not args.quick:
+        cases += [(name, lambda h=h: _data(h[0], h[1], h[2])) for name, h in HELD_OUT.items()]
+        cases.append(("held-out real election 1.8k x 12 K3", lambda: _election(3)))
+        cases.append(("held-out real election 1.8k x 12 K5", lambda: _election(5)))
     for name, load in cases:
         data, k = load()
         for seed in seeds:
