@@ -267,3 +267,37 @@ def test_segment_scorecard_without_inputs_says_not_assessed():
         assert card.loc[(1, crit), "status"] == "not assessed"
     with pytest.raises(DataError, match="no respondent has a segment"):
         segment_scorecard(pd.Series([np.nan, np.nan]))
+
+
+def _profiles_by_pandas(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+    numeric = data.apply(pd.to_numeric, errors="coerce").reindex(segments.index)
+    overall = numeric.mean()
+    means = numeric.groupby(segments.rename("segment")).mean()
+    rows = [
+        (s, str(item), means.loc[s, item], overall[item])
+        for s in means.index
+        for item in numeric.columns
+    ]
+    table = pd.DataFrame(rows, columns=["segment", "item", "mean", "overall"])
+    table["index"] = 100 * table["mean"] / table["overall"].replace(0, np.nan)
+    return table
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_segment_profiles_match_a_pandas_groupby(seed):
+    from research.segments import segment_profiles_table
+
+    rng = np.random.default_rng(seed)
+    n = 240
+    data = pd.DataFrame(rng.integers(0, 6, (n, 5)).astype(float), columns=list("abcde"))
+    data = data.mask(rng.random(data.shape) < 0.2)
+    data["a"] = 0.0  # overall mean 0: index NaN
+    data["text"] = np.where(rng.random(n) < 0.5, "3", "not a number")
+    segments = pd.Series(rng.integers(1, 5, n), index=data.index).astype(float)
+    segments[rng.random(n) < 0.1] = np.nan  # unassigned: in the overall mean only
+    segments = segments.sample(frac=0.9, random_state=seed)  # a subset, in another order
+    got = segment_profiles_table(data, segments)
+    expected = _profiles_by_pandas(data, segments)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
+    assert got["segment"].tolist() == sorted(got["segment"])
+    assert got["index"][got["item"] == "a"].isna().all()

@@ -92,22 +92,40 @@ class SegmentAnalysis:
 
 
 def segment_profiles_table(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
-    """``segment, item, mean, overall, index`` (index = 100 x segment mean / overall mean)."""
-    numeric = data.apply(pd.to_numeric, errors="coerce").reindex(segments.index)
-    overall = numeric.mean()
-    means = numeric.groupby(segments.rename("segment")).mean()
-    means.columns = means.columns.astype(str)
-    table = means.reset_index().melt(id_vars="segment", var_name="item", value_name="mean")
-    table = table.sort_values(["segment", "item"], kind="stable", key=_item_order(means))
-    table["overall"] = table["item"].map(overall)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["index"] = 100 * table["mean"] / table["overall"].replace(0, np.nan)
-    return table.reset_index(drop=True)
+    """``segment, item, mean, overall, index`` (index = 100 x segment mean / overall mean).
 
-
-def _item_order(means: pd.DataFrame):
-    order = {c: i for i, c in enumerate(means.columns)}
-    return lambda col: col.map(order) if col.name == "item" else col
+    Means skip missing answers; respondents without a segment count in the overall mean only.
+    Computed in NumPy (pandas' groupby, melt and sort took 10-17 ms of a one-second
+    ``research segment`` run on 10,000 x 30).
+    """
+    numeric = data.reindex(segments.index)
+    if not all(d.kind in "iufb" for d in numeric.dtypes):
+        numeric = numeric.apply(pd.to_numeric, errors="coerce")
+    x = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+    seen = ~np.isnan(x)
+    values = np.where(seen, x, 0.0)
+    labels = pd.Index(segments.dropna().unique()).sort_values()
+    member = segments.to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = values.sum(axis=0) / seen.sum(axis=0)
+        means = (
+            np.stack(
+                [values[member == s].sum(axis=0) / seen[member == s].sum(axis=0) for s in labels]
+            )
+            if len(labels)
+            else np.empty((0, x.shape[1]))
+        )
+        index = 100 * means / np.where(overall == 0, np.nan, overall)
+    k, p = means.shape
+    return pd.DataFrame(
+        {
+            "segment": np.repeat(labels.to_numpy(), p),
+            "item": [str(c) for c in numeric.columns] * k,
+            "mean": means.ravel(),
+            "overall": np.tile(overall, k),
+            "index": index.ravel(),
+        }
+    )
 
 
 def analyse_segments(
