@@ -88,14 +88,14 @@ class _Items:
     """The candidates as numbers, with what a total check needs, computed once for all."""
 
     def __init__(self, data: pd.DataFrame) -> None:
-        self.stats = {name: _column_stats(data[name]) for name in data.columns}
+        self.stats = [_column_stats(data.iloc[:, j]) for j in range(data.shape[1])]
         self.columns = list(data.columns)
         # Each column as float64 (text coerced, NaN where not a number), column-major.
         self.nums = np.empty((len(self.columns), len(data)))
         distinct = np.empty(len(self.columns))
         share = np.empty(len(self.columns))
-        for j, name in enumerate(self.columns):
-            col, stats = data[name], self.stats[name]
+        for j in range(len(self.columns)):
+            col, stats = data.iloc[:, j], self.stats[j]
             if col.dtype.kind in "iuf":
                 self.nums[j] = col.to_numpy(dtype=np.float64, na_value=np.nan)
                 distinct[j] = stats.distinct
@@ -108,9 +108,9 @@ class _Items:
         self.itemlike = (share > 0.5) & (distinct <= MAX_CATEGORIES)
 
 
-def _reason(name, col: pd.Series, items: _Items, *, continuous: bool) -> str | None:
-    """Why column `name` must not be an indicator, or None."""
-    stats = items.stats[name]
+def _reason(j: int, name, col: pd.Series, items: _Items, *, continuous: bool) -> str | None:
+    """Why column `j` (named `name`) must not be an indicator, or None."""
+    stats = items.stats[j]
     n = stats.n
     if n == 0:
         return "has no answers"
@@ -140,7 +140,7 @@ def _reason(name, col: pd.Series, items: _Items, *, continuous: bool) -> str | N
         return f"is near-unique ({distinct} distinct values in {n} answers)"
     if continuous and distinct >= 0.99 * n and words & ID_WORDS:
         return "is near-unique"
-    total = _total_of(items.columns.index(name), items, named=bool(words & TOTAL_WORDS))
+    total = _total_of(j, items, named=bool(words & TOTAL_WORDS))
     if total:
         return f"is the total of {total}"
     return None
@@ -200,8 +200,8 @@ def screen_indicators(
     """
     kept, warnings = [], []
     items = _Items(data)
-    for name in data.columns:
-        why = _reason(name, data[name], items, continuous=continuous)
+    for j, name in enumerate(data.columns):
+        why = _reason(j, name, data.iloc[:, j], items, continuous=continuous)
         if why is None:
             kept.append(name)
         else:
