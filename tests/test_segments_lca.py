@@ -257,33 +257,3 @@ def test_default_search_reaches_the_best_of_many_starts(separation, ordinal, see
     ours = LatentClassModel(5, random_state=seed).fit(sim.data)
     ref = LatentClassModel(5, n_init=40, n_refine=40, random_state=1000 + seed).fit(sim.data)
     assert ours.log_likelihood_ >= ref.log_likelihood_ - 1
-
-
-def test_leaving_out_each_items_base_category_changes_no_em_step():
-    # Complete answers: each item's most common category is dropped from the one-hot design
-    # (its count is the class total less the others'); the steps must equal the full design's.
-    from research.segments import _em
-
-    rng = np.random.default_rng(8)
-    for n_cat, n_items in [(5, 12), (2, 9), (7, 4)]:
-        codes = rng.integers(0, n_cat, (400, n_items))
-        codes[:, 0] = np.where(rng.random(400) < 0.9, n_cat - 1, codes[:, 0])  # skewed item
-        n_categories = np.full(n_items, n_cat)
-        reduced, _ = _em.make_design(codes, n_categories, compress=False)
-        xt = np.zeros((n_items * n_cat + 1, 400), dtype=np.float32)  # every category's row
-        xt[-1] = 1
-        for j in range(n_items):
-            xt[reduced.offsets[j] + codes[:, j], np.arange(400)] = 1
-        full = _em.Design(xt, np.ones(400), n_categories, reduced.offsets)
-        assert reduced.kept is not None and reduced.xt.shape[0] == n_items * (n_cat - 1) + 1
-        theta = _em.random_params(full, 3, 4, np.random.default_rng(1))
-        assert_allclose(_em.random_params(reduced, 3, 4, np.random.default_rng(1)), theta)
-        for ordinal in (False, True):
-            a, ll_a = _em.em_step(theta, full, 3, ordinal=ordinal, state={})
-            b, ll_b = _em.em_step(theta, reduced, 3, ordinal=ordinal, state={})
-            # The ordinal M-step's Newton solve stops at 1e-8; the nominal one is closed-form.
-            assert_allclose(b, a, rtol=0, atol=1e-7 if ordinal else 1e-12)
-            assert_allclose(ll_b, ll_a, rtol=1e-13)
-        assert_allclose(_em.loglik(theta, reduced, 3), _em.loglik(theta, full, 3), rtol=1e-13)
-    with_missing, _ = _em.make_design(np.where(codes > 0, codes, -1), n_categories)
-    assert with_missing.kept is None  # a missing answer has no base to subtract from

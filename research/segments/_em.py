@@ -11,9 +11,7 @@ per start because the products are bound by reading ``xt`` from memory.
 Parameters of ``S`` starts are a ``(S, P)`` array: ``K`` log class shares followed by the
 ``D x K`` log item-category probabilities (row-major), ``D`` being the number of categories over
 all items. A missing answer is a column of zeros in the item's block, so it drops out of both
-the likelihood and the M-step without special cases. When every answer is given, each item's
-most common category is left out of ``xt`` (its row is 1 minus the item's others): both products
-shrink by ``J`` rows, a fifth for five-point items, for the same steps to 1e-12.
+the likelihood and the M-step without special cases.
 
 The one-hot matrix is stored in float32 (0 and 1 are exact), which halves its memory and the
 time of the products, the bottleneck. Steps run in float32 arithmetic (``wide=False``) while
@@ -27,7 +25,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -58,16 +56,12 @@ _MIN_PARALLEL = 4096
 class Design:
     """Answers in the form the EM products need."""
 
-    xt: np.ndarray  # (R + 1, m) float32 one-hot answers, transposed, and a last row of ones
+    xt: np.ndarray  # (D + 1, m) float32 one-hot answers, transposed, and a last row of ones
     weights: np.ndarray  # (m,) frequency x sample weight of each pattern
     n_categories: np.ndarray  # (J,) categories per item
-    offsets: np.ndarray  # (J,) first category of each item among the D
+    offsets: np.ndarray  # (J,) first row of each item's block in xt
     observed: np.ndarray | None = None  # (J, m) float32 1 = item answered; None if all are
     threads: int = 1  # blocks of patterns processed in parallel (numpy releases the GIL)
-    # With every answer given, each item's most common category is left out of xt (R = D - J
-    # rows): its indicator is 1 minus the item's others, so the products lose nothing.
-    kept: np.ndarray | None = None  # (R,) category of each row of xt; None: all D, in order
-    base: np.ndarray | None = None  # (J,) the category left out of each item
 
     @property
     def total_weight(self) -> float:
@@ -75,8 +69,8 @@ class Design:
 
     @property
     def n_rows(self) -> int:
-        """D, the number of item categories (rows of the parameters' item block)."""
-        return int(self.n_categories.sum())
+        """D, the number of item categories (rows of xt without the row of ones)."""
+        return self.xt.shape[0] - 1
 
     @property
     def unit_weights(self) -> bool:
@@ -113,59 +107,22 @@ def make_design(
     for j in range(n_items):
         cats = np.arange(n_categories[j], dtype=small.dtype)[:, None]
         np.equal(by_item[j][None, :], cats, out=xt[offsets[j] : offsets[j] + n_categories[j]])
-    design = Design(xt, weights, n_categories.astype(np.int64), offsets)
+    observed = None
     if (small < 0).any():
-        design.observed = (by_item >= 0).astype(np.float32)
-    else:
-        _leave_out_base(design)
-    return design, inverse
-
-
-def _leave_out_base(design: Design) -> None:
-    """Drop each item's most common category from ``xt`` (complete answers only).
-
-    Its indicator is 1 minus those of the item's other categories, so its log-probability
-    moves into the row of ones (:func:`_weights_matrix`) and its counts are the class totals
-    less the others' (:func:`_all_rows`). Both products of an EM step shrink by a fifth for
-    five-point items (half for yes/no ones); the most common category is left out so that its
-    count, got by subtraction, is the largest and loses the least to rounding.
-    """
-    d = design.n_rows
-    counts = design.xt[:d].sum(axis=1, dtype=np.float64)
-    item = np.repeat(np.arange(len(design.n_categories)), design.n_categories)
-    order = np.lexsort((-counts, item))  # by item, most common first
-    base = order[design.offsets]
-    keep = np.ones(d, dtype=bool)
-    keep[base] = False
-    kept = np.flatnonzero(keep)
-    design.xt = np.ascontiguousarray(design.xt[np.append(kept, d)])
-    design.kept, design.base = kept, base
-
-
-def _all_rows(design: Design, product: np.ndarray) -> np.ndarray:
-    """``(D + 1, ...)`` float64 sums over the patterns for every category and the row of ones,
-    from ``xt``'s rows (``product``, with the row of ones last)."""
-    product = np.asarray(product, dtype=np.float64)
-    if design.kept is None:
-        return product
-    d = design.n_rows
-    out = np.zeros((d + 1, *product.shape[1:]))
-    out[design.kept] = product[:-1]
-    out[d] = product[-1]
-    others = np.add.reduceat(out[:d], design.offsets, axis=0)  # base rows are still 0
-    # Never below 0: float32 sums of the others can exceed the total by a rounding.
-    out[design.base] = np.maximum(out[d] - others, 0.0)
-    return out
+        observed = (by_item >= 0).astype(np.float32)
+    return Design(xt, weights, n_categories.astype(np.int64), offsets, observed), inverse
 
 
 def subset(design: Design, columns: np.ndarray) -> Design:
     """The design restricted to some patterns (weights kept: a uniform sample of patterns)."""
     observed = design.observed
-    return replace(
-        design,
-        xt=np.ascontiguousarray(design.xt[:, columns]),
-        weights=design.weights[columns],
-        observed=None if observed is None else np.ascontiguousarray(observed[:, columns]),
+    return Design(
+        np.ascontiguousarray(design.xt[:, columns]),
+        design.weights[columns],
+        design.n_categories,
+        design.offsets,
+        None if observed is None else np.ascontiguousarray(observed[:, columns]),
+        design.threads,
     )
 
 
@@ -214,7 +171,7 @@ def _lse(a: np.ndarray, axis: int) -> np.ndarray:
 def random_params(design: Design, k: int, n_starts: int, rng: np.random.Generator) -> np.ndarray:
     """Random starts: Dirichlet item probabilities around the observed margins, equal shares."""
     d = design.n_rows
-    margin = _all_rows(design, design.xt @ design.weights.astype(np.float32))[:d]
+    margin = (design.xt[:d] @ design.weights.astype(np.float32)).astype(np.float64)
     tot = np.repeat(np.add.reduceat(margin, design.offsets), design.n_categories)
     margin = np.maximum(margin / np.maximum(tot, 1e-300), 1e-3)
     draw = rng.gamma(1.0, size=(n_starts, d, k)) * margin[None, :, None]
@@ -239,19 +196,9 @@ def _weights_matrix(theta: np.ndarray, k: int, design: Design, dtype) -> tuple:
     logp = theta[:, k:].reshape(s, d, k)
     centre = np.add.reduceat(np.exp(logp) * logp, design.offsets, axis=1).mean(axis=2)
     logp = logp - np.repeat(centre, design.n_categories, axis=1)[:, :, None]
-    rows = logp.transpose(1, 0, 2).reshape(d, s * k)
-    shares = theta[:, :k].ravel()
-    if design.kept is None:
-        w = np.empty((d + 1, s * k), dtype=dtype)
-        w[:d] = rows
-        w[d] = shares
-        return w, centre
-    # Left-out categories: each answer's row holds its difference from the item's base, and
-    # the row of ones every item's base (met by every pattern, all answers being given).
-    base = np.repeat(design.base, design.n_categories)
-    w = np.empty((len(design.kept) + 1, s * k), dtype=dtype)
-    w[:-1] = rows[design.kept] - rows[base[design.kept]]
-    w[-1] = shares + rows[design.base].sum(axis=0)
+    w = np.empty((d + 1, s * k), dtype=dtype)
+    w[:d] = logp.transpose(1, 0, 2).reshape(d, s * k)
+    w[d] = theta[:, :k].ravel()
     return w, centre
 
 
@@ -363,7 +310,7 @@ def em_step(
         return xt @ joint.reshape(s * k, -1).T, ll_rows @ wts
 
     parts = _map_blocks(block, design)
-    counts = _all_rows(design, np.sum([c for c, _ in parts], axis=0, dtype=np.float64))
+    counts = np.sum([c for c, _ in parts], axis=0, dtype=np.float64)
     ll = np.sum([v for _, v in parts], axis=0)
     class_n = counts[d].reshape(s, k)
     counts = counts[:d].reshape(d, s, k).transpose(1, 0, 2)  # (S, D, K)
