@@ -27,7 +27,7 @@ without pruning, finish the best 2 on all the data, no race) was chosen on
 
 Run: ``.venv/bin/python benchmarks/bench_lca_matrix.py`` (``--quick``: first three data sets,
 seed 1; ``--large``: add the large case; ``--no-stepmix``: ours only, against our own 60-start
-reference instead).
+reference instead; ``--only base,weak``: the sets whose name holds one of the words).
 """
 
 from __future__ import annotations
@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--large", action="store_true")
     parser.add_argument("--no-stepmix", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="Comma-separated words: run only the sets whose name has one."
+    )
     args = parser.parse_args()
     sets = dict(GENERATORS)
     if args.large:
@@ -159,6 +162,9 @@ def main() -> None:
         cases += [(name, lambda h=h: _data(h[0], h[1], h[2])) for name, h in HELD_OUT.items()]
         cases.append(("held-out real election 1.8k x 12 K3", lambda: _election(3)))
         cases.append(("held-out real election 1.8k x 12 K5", lambda: _election(5)))
+    if args.only:
+        words = [w.strip() for w in args.only.split(",") if w.strip()]
+        cases = [(name, load) for name, load in cases if any(w in name for w in words)]
     for name, load in cases:
         data, k = load()
         for seed in seeds:
