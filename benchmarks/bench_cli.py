@@ -10,10 +10,12 @@ on a shared machine).
   machine, as quoted in issue 13 (our 3.0 s was "1.5-2x R psych"); R is not installed here, so
   the lower 4.5 s is used. Target: <= 0.2x, i.e. <= 0.9 s. Best of 7 runs; the CPU time is the
   steadier figure when another process shares the two cores (the load is printed).
-- ``research segment answers.csv --classes 5 --starts 10`` on 10,000 x 30 five-point answers,
-  with and without ``--no-extras`` (stability bootstrap, typing tool), against a Python process
-  that imports StepMix 3, reads the same CSV and fits ``StepMix(n_components=5,
-  measurement="categorical", n_init=10)``, run in the same benchmark. Target: <= 0.03x.
+- ``research segment answers.csv --classes 5 --starts 10 --no-extras`` on 10,000 x 30
+  five-point answers against a Python process that imports StepMix 3, reads the same CSV and
+  fits ``StepMix(n_components=5, measurement="categorical", n_init=10)``, seeds 1-3 for both
+  (StepMix's time varies several-fold with the seed: a speed claim must hold across them).
+  Target: <= 0.03x, on the seeds' total time; each seed's ratio is printed too. One run with
+  the extras (stability bootstrap, typing tool) is timed as well.
 
 Every child runs with Python's bytecode cache on, as on a user's machine (pip compiles an
 installed package; an editable one is compiled on its first run): this sandbox sets
@@ -41,6 +43,8 @@ TARGET_RATIO = 0.2
 FACTORS_REPEAT = 7
 SEGMENT_REPEAT = 5
 STEPMIX_REPEAT = 2
+#: Seeds of both fits: StepMix's time on the same data varies several-fold with its seed.
+SEEDS = (1, 2, 3)
 #: Children's environment: the bytecode cache on, as users have it (see the module docstring).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 RESEARCH = [str(Path(sys.executable).with_name("research"))]
@@ -52,8 +56,8 @@ from stepmix.stepmix import StepMix
 x = pd.read_csv(sys.argv[1]).to_numpy().astype(int) - 1
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    StepMix(n_components=5, measurement="categorical", n_init=10, random_state=1,
-            verbose=0, progress_bar=0).fit(x)
+    StepMix(n_components=5, measurement="categorical", n_init=10,
+            random_state=int(sys.argv[2]), verbose=0, progress_bar=0).fit(x)
 """
 
 
@@ -103,29 +107,34 @@ def bench_segment(work: Path) -> None:
     sim = simulate_segments(10_000, n_items=30, n_categories=5, n_classes=5,
                             separation=1.0, random_state=1)  # fmt: skip
     sim.data.to_csv(work / "answers.csv", index=False)
-    seg = [*RESEARCH, "segment", str(work / "answers.csv"), "--classes", "5",
-           "--starts", "10", "--seed", "1", "--no-progress"]  # fmt: skip
-    fit_only = best([*seg, "--no-extras", "--out", str(work / "s1")], repeat=SEGMENT_REPEAT)
-    full = best([*seg, "--out", str(work / "s2")], repeat=1)
-    runs = [timed([sys.executable, "-c", STEPMIX, str(work / "answers.csv")])
-            for _ in range(STEPMIX_REPEAT)]  # fmt: skip
-    peer = min(r[0] for r in runs), min(r[1] for r in runs)
-    print(
-        f"StepMix process (n_init=10, best of {STEPMIX_REPEAT}): {peer[0]:.1f} s wall, "
-        f"{peer[1]:.1f} s CPU; target <= 0.03x: {0.03 * peer[0]:.2f} s wall, "
-        f"{0.03 * peer[1]:.2f} s CPU"
-    )
-    for label, (wall, cpu), n in (
-        ("--no-extras", fit_only, SEGMENT_REPEAT),
-        ("with extras", full, 1),
-    ):
-        verdict = "met" if wall / peer[0] <= 0.03 and cpu / peer[1] <= 0.03 else "MISSED"
+    rows = []
+    for seed in SEEDS:
+        seg = [*RESEARCH, "segment", str(work / "answers.csv"), "--classes", "5",
+               "--starts", "10", "--seed", str(seed), "--no-progress"]  # fmt: skip
+        ours = best([*seg, "--no-extras", "--out", str(work / "s1")], repeat=SEGMENT_REPEAT)
+        runs = [timed([sys.executable, "-c", STEPMIX, str(work / "answers.csv"), str(seed)])
+                for _ in range(STEPMIX_REPEAT)]  # fmt: skip
+        peer = min(r[0] for r in runs), min(r[1] for r in runs)
+        rows.append((ours, peer))
         print(
-            f"research segment 10,000 x 30, K = 5, 10 starts, {label} (best of {n}): "
-            f"{wall:.2f} s wall, {cpu:.2f} s CPU -> {wall / peer[0]:.3f}x wall, "
-            f"{cpu / peer[1]:.3f}x CPU ({peer[0] / wall:.0f} and {peer[1] / cpu:.0f} times "
-            f"faster)" + (f": {verdict}" if label == "--no-extras" else "")
+            f"seed {seed}: research segment --no-extras (best of {SEGMENT_REPEAT}) "
+            f"{ours[0]:.2f} s wall, {ours[1]:.2f} s CPU | StepMix process (best of "
+            f"{STEPMIX_REPEAT}) {peer[0]:.1f} s wall, {peer[1]:.1f} s CPU -> "
+            f"{ours[0] / peer[0]:.3f}x wall, {ours[1] / peer[1]:.3f}x CPU"
         )
+    wall = sum(o[0] for o, _ in rows) / sum(p[0] for _, p in rows)
+    cpu = sum(o[1] for o, _ in rows) / sum(p[1] for _, p in rows)
+    verdict = "met" if wall <= 0.03 and cpu <= 0.03 else "MISSED"
+    print(
+        f"research segment 10,000 x 30, K = 5, 10 starts, --no-extras, seeds {SEEDS}: total "
+        f"time {wall:.3f}x StepMix's wall, {cpu:.3f}x its CPU (target <= 0.03): {verdict}; "
+        f"per seed {min(o[0] / p[0] for o, p in rows):.3f}-{max(o[0] / p[0] for o, p in rows):.3f}x wall"
+    )
+    full = best([*seg, "--out", str(work / "s2")], repeat=1)
+    print(
+        f"with extras (stability, typing tool), seed {SEEDS[-1]}: {full[0]:.2f} s wall, "
+        f"{full[1]:.2f} s CPU"
+    )
 
 
 def main() -> None:
