@@ -13,12 +13,12 @@ import pandas as pd
 from ..errors import DataError
 from ._items import select_items
 from .guards import model_warnings, screen_indicators
-from .scorecard import scorecard
+from .scorecard import scorecard, segment_moments
 from .segment_scorecard import segment_scorecard
+from .stability import StabilityResult, segment_stability
 from .sweep import SegmentSolution, select_segments
 
-if TYPE_CHECKING:  # the extras import scikit-learn (about 1 s) only when they run
-    from .stability import StabilityResult
+if TYPE_CHECKING:  # the typing tool imports scikit-learn (about 1 s) only when it runs
     from .typing_tool import TypingTool
 
 __all__ = ["SegmentAnalysis", "analyse_segments", "segment_profiles_table"]
@@ -102,19 +102,10 @@ def segment_profiles_table(data: pd.DataFrame, segments: pd.Series) -> pd.DataFr
     if not all(d.kind in "iufb" for d in numeric.dtypes):
         numeric = numeric.apply(pd.to_numeric, errors="coerce")
     x = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-    seen = ~np.isnan(x)
-    values = np.where(seen, x, 0.0)
     labels = pd.Index(segments.dropna().unique()).sort_values()
-    member = segments.to_numpy()
+    means = segment_moments(x, segments.to_numpy(), labels)[1]
     with np.errstate(invalid="ignore", divide="ignore"):
-        overall = values.sum(axis=0) / seen.sum(axis=0)
-        means = (
-            np.stack(
-                [values[member == s].sum(axis=0) / seen[member == s].sum(axis=0) for s in labels]
-            )
-            if len(labels)
-            else np.empty((0, x.shape[1]))
-        )
+        overall = np.nansum(x, axis=0) / (~np.isnan(x)).sum(axis=0)
         index = 100 * means / np.where(overall == 0, np.nan, overall)
     k, p = means.shape
     return pd.DataFrame(
@@ -233,8 +224,6 @@ def analyse_segments(
     lap("fit")
     stability = None
     if n_boot and solution.k > 1:
-        from .stability import segment_stability
-
         stability = segment_stability(
             basis,
             solution.model,
